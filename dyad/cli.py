@@ -1,0 +1,218 @@
+"""The ``dyad`` command line: the edge where exceptions become one-line messages and exit codes.
+
+Exit codes: 0 ok; 1 data does not conform; 2 bad input, usage, or an unusable store; 3 internal
+error. Results go to stdout, diagnostics to stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from dyad import __version__, queries
+from dyad.errors import DyadError, InputError
+from dyad.namespace import PREFIXES
+from dyad.store import Store, default_path
+
+STORE_HELP = "Store folder (default: $DYAD_STORE, else ~/.local/share/dyad/store)."
+EXPORT_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD,
+}
+RESULT_FORMATS = {
+    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+}
+
+
+def store_option(f):  # type: ignore[no-untyped-def]
+    return click.option("--store", "store_dir", type=click.Path(path_type=Path), envvar="DYAD_STORE",
+                        default=None, help=STORE_HELP)(f)
+
+
+def open_store(store_dir: Path | None, *, read_only: bool = False) -> Store:
+    return Store(store_dir or default_path(), read_only=read_only)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dyad")
+def cli() -> None:
+    """Dyad: news articles to a knowledge graph of who did what to whom, and when."""
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", default=None, help="RDF syntax when the extension does not say "
+              "(turtle, nt, trig, nquads, json-ld, xml).")
+@store_option
+def load(files: tuple[Path, ...], fmt: str | None, store_dir: Path | None) -> None:
+    """Load RDF FILES into the store, validated; a file that does not conform is not loaded.
+
+    Each file's triples form one source graph (named by its dy:Article or dy:Submission);
+    TriG and N-Quads files keep their named graphs. All files are checked before any is written.
+    """
+    from dyad import gate, parse
+
+    sources = [s for f in files for s in parse.read(f, fmt=fmt)]
+    store = open_store(store_dir)
+    results = gate.admit(store, sources)
+    for r in results:
+        state = f"+{r.added} -{r.removed} triples" if r.changed else "unchanged"
+        click.echo(f"{r.graph}: {state}", err=True)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", default=None, help="RDF syntax when the extension does not say.")
+@store_option
+def validate(files: tuple[Path, ...], fmt: str | None, store_dir: Path | None) -> None:
+    """Check RDF FILES against the shapes without writing anything.
+
+    Exit 0 when they conform (warnings allowed), 1 on violations, 2 when a file is unreadable.
+    """
+    from dyad import gate, parse
+
+    sources = [s for f in files for s in parse.read(f, fmt=fmt)]
+    path = store_dir or default_path()
+    store = Store(path, read_only=True) if path.exists() else Store(None)
+    failed = 0
+    for c in gate.check(store, sources):
+        click.echo(f"{c.source.origin}: {c.source.name}")
+        click.echo(c.report.format_text())
+        failed += not c.report.conforms
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A query parameter; repeat for several.")
+@click.option("--format", "fmt", type=click.Choice(["table", *RESULT_FORMATS]), default="table",
+              show_default=True, help="table for people; csv, tsv, json, xml: SPARQL 1.1 results formats.")
+@click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
+@store_option
+def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, store_dir: Path | None) -> None:
+    """Run a named query (who-did-what, timeline, dyads, denials, claims) or a .rq FILE."""
+    if list_ or not name:
+        for q in queries.available():
+            click.echo(f"{q.name}: {q.summary}")
+            for p in q.params:
+                need = "required" if p.required else (f"default {p.default}" if p.default else "optional")
+                click.echo(f"    --param {p.name}=…  ({p.kind}, {need}) {p.doc}")
+            click.echo(f"    columns: {', '.join(q.columns)}")
+        return
+    values = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise InputError(f"--param {item!r}: expected NAME=VALUE")
+        values[key.strip()] = value
+    q = queries.load(name)
+    store = open_store(store_dir, read_only=True)
+    answer = queries.solutions(store, q, values)
+    if fmt == "table":
+        click.echo(_table(answer))
+    else:
+        out = sys.stdout.buffer
+        answer.serialize(out, RESULT_FORMATS[fmt])
+        out.flush()
+
+
+def _table(answer: ox.QuerySolutions) -> str:
+    columns = [v.value for v in answer.variables]
+    rows = [[_cell(sol[c]) for c in columns] for sol in answer]
+    widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
+    widths = [min(w, 60) for w in widths]
+    line = lambda cells: "  ".join(c[:w].ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    return "\n".join([line(columns), line(["-" * w for w in widths]), *map(line, rows),
+                      f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
+
+
+def _cell(term: object) -> str:
+    if term is None:
+        return ""
+    value = term.value  # type: ignore[attr-defined]
+    for prefix, ns in PREFIXES.items():
+        if isinstance(term, ox.NamedNode) and value.startswith(ns) and "/" not in value[len(ns):]:
+            return f"{prefix}:{value[len(ns):]}"
+    return value
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="turtle", show_default=True,
+              help="turtle and ntriples merge all graphs; nquads and trig keep one graph per source.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File to write (default: stdout).")
+@click.option("--source", "source", default=None, help="Export only this source graph (an IRI).")
+@store_option
+def export(fmt: str, output: Path | None, source: str | None, store_dir: Path | None) -> None:
+    """Export the store as Turtle, N-Triples, N-Quads, TriG or JSON-LD, streamed."""
+    from dyad.export import export_store
+
+    store = open_store(store_dir, read_only=True)
+    export_store(store, EXPORT_FORMATS[fmt], output, source=source)
+
+
+@cli.command()
+@click.option("--sources", is_flag=True, help="List the source graphs too.")
+@store_option
+def stats(sources: bool, store_dir: Path | None) -> None:
+    """Counts of triples, sources, events and reports in the store."""
+    store = open_store(store_dir, read_only=True)
+    for key, value in store.stats().items():
+        click.echo(f"{key}\t{value}")
+    if sources:
+        for s in store.sources():
+            click.echo(f"source\t{s}")
+
+
+@cli.command()
+@click.argument("source")
+@store_option
+def withdraw(source: str, store_dir: Path | None) -> None:
+    """Remove one source graph (an article or a submission, by IRI) as a unit."""
+    from rdflib import URIRef
+
+    result = open_store(store_dir).withdraw(URIRef(source))
+    click.echo(f"{result.graph}: -{result.removed} triples", err=True)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+def check(files: tuple[Path, ...]) -> None:
+    """Check that the ontology (and FILES, if given) are consistent, with the HermiT reasoner.
+
+    For ontology editors: exit 0 consistent, 1 inconsistent.
+    """
+    from dyad import gate, parse
+    from dyad.reasoning import check_consistency
+
+    graphs = [s.graph for f in files for s in parse.read(f)]
+    result = check_consistency(gate.ontology(), *graphs)
+    click.echo("consistent" if result.consistent else f"inconsistent: {result.explanation}")
+    sys.exit(0 if result.consistent else 1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning Dyad's errors into one line and an exit code."""
+    try:
+        cli.main(args=argv, prog_name="dyad", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("dyad: aborted", err=True)
+        sys.exit(2)
+    except DyadError as exc:
+        click.echo(f"dyad: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

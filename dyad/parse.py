@@ -1,0 +1,164 @@
+"""Reading RDF files into source graphs, ready for validation.
+
+A file becomes one graph per source: TriG and N-Quads keep their named graphs (each must be a
+source's graph, named by the source IRI); Turtle, N-Triples, JSON-LD and RDF/XML hold the
+triples of exactly one source (the one ``dy:Article`` or ``dy:Submission`` in them). On the way:
+blank nodes get deterministic IRIs (same file, same IRIs), ``dy:precision``/``dy:start``/
+``dy:end`` are derived from ``dy:date`` where missing, and nothing may redefine Dyad's own terms
+or write Dyad's own graphs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import RDF
+
+from dyad import dates
+from dyad.errors import InputError
+from dyad.namespace import ACTORS_GRAPH, DERIVED_GRAPH, DY, ENTITIES_GRAPH, ID, ONTOLOGY_GRAPH
+
+FORMATS = {
+    ".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".ntriples": "nt",
+    ".trig": "trig", ".nq": "nquads", ".nquads": "nquads",
+    ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml", ".owl": "xml", ".xml": "xml",
+}
+QUAD_FORMATS = {"trig", "nquads"}
+_SOURCE_CLASSES = (DY.Article, DY.Submission)
+_RESERVED = {ONTOLOGY_GRAPH, ACTORS_GRAPH, DERIVED_GRAPH, ENTITIES_GRAPH}
+MAX_BYTES = 512 * 1024 * 1024
+
+
+@dataclass
+class SourceGraph:
+    """The triples one source contributes, and where they came from (for messages)."""
+
+    name: URIRef
+    graph: Graph
+    origin: str
+
+
+def format_of(path: Path, given: str | None = None) -> str:
+    if given:
+        return given
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"unknown RDF format '{path.suffix or '(no extension)'}'; use .ttl, .nt, .trig, .nq, "
+            ".jsonld or .rdf, or name the format with --format", where=str(path))
+    return fmt
+
+
+def read(path: Path | str, *, fmt: str | None = None) -> list[SourceGraph]:
+    """Parse an RDF file into its source graphs (raises InputError naming the file and line)."""
+    path = Path(path)
+    fmt = format_of(path, fmt)
+    data = _read_bytes(path)
+    try:
+        if fmt in QUAD_FORMATS:
+            ds = Dataset()
+            ds.parse(data=data, format=fmt, publicID=str(ID))
+            graphs = [(g.identifier, g) for g in ds.graphs() if len(g)]
+        else:
+            g = Graph()
+            if fmt == "json-ld":
+                from dyad.jsonld import parse_jsonld  # only JSON-LD needs the context guard
+                parse_jsonld(g, data, where=str(path))
+            else:
+                g.parse(data=data, format=fmt, publicID=str(ID))
+            graphs = [(None, g)]
+    except InputError:
+        raise
+    except Exception as exc:  # rdflib raises many unrelated types for syntax errors
+        raise InputError(_syntax_message(exc), where=_where(path, exc)) from None
+    out: list[SourceGraph] = []
+    for name, g in graphs:
+        if isinstance(name, URIRef) and name in _RESERVED:
+            raise InputError(f"graph {name} is Dyad's own and cannot be loaded", where=str(path))
+        if name is not None and not isinstance(name, URIRef) or str(name).startswith("urn:x-rdflib:default"):
+            if len(g):
+                raise InputError("triples outside any named graph; in TriG/N-Quads put each "
+                                 "source's triples in the graph named by the source IRI", where=str(path))
+            continue
+        clean = prepare(g, origin=str(path), salt=hashlib.sha256(data).hexdigest())
+        out.append(SourceGraph(name or _source_of(clean, str(path)), clean, str(path)))
+    if not out:
+        raise InputError("no triples", where=str(path))
+    return out
+
+
+def prepare(g: Graph, *, origin: str, salt: str) -> Graph:
+    """Skolemise blank nodes, refuse redefinitions of Dyad terms, derive the date triples."""
+    for s, p, o in g:
+        if isinstance(s, URIRef) and str(s).startswith(str(DY._NS)):
+            raise InputError(f"redefines the ontology term {s}; the ontology is changed in "
+                             "ontology/dyad.ttl, not by loading data", where=origin)
+    if any(isinstance(t, BNode) for triple in g for t in triple):
+        g = _skolemise(g, salt)
+    for event, lit in list(g.subject_objects(DY.date)):
+        if not isinstance(lit, Literal) or (event, DY.start, None) in g:
+            continue
+        try:
+            value = dates.from_literal(lit)
+        except ValueError:
+            continue  # the shapes report it, with the field named
+        for t in dates.triples(event, value):
+            g.add(t)
+    return g
+
+
+def _skolemise(g: Graph, salt: str) -> Graph:
+    # Canonical labels first, so the same file always mints the same IRIs.
+    canon = to_canonical_graph(g)
+    out = Graph()
+    for triple in canon:
+        out.add(tuple(  # type: ignore[arg-type]
+            ID[f"node/{hashlib.sha256((salt + str(t)).encode()).hexdigest()[:16]}"]
+            if isinstance(t, BNode) else t for t in triple))
+    return out
+
+
+def _source_of(g: Graph, origin: str) -> URIRef:
+    sources = sorted({s for cls in _SOURCE_CLASSES for s in g.subjects(RDF.type, cls)})
+    if len(sources) == 1 and isinstance(sources[0], URIRef):
+        return sources[0]
+    if not sources:
+        raise InputError("no source: describe the article or submission the events come from "
+                         "(a dy:Article or dy:Submission), or use 'dyad submit'", where=origin)
+    raise InputError(f"{len(sources)} sources in one file; use TriG or N-Quads with one named "
+                     "graph per source", where=origin)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(f"file is larger than {MAX_BYTES >> 20} MiB", where=str(path))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", where=str(path)) from None
+    if not data.strip():
+        raise InputError("empty file", where=str(path))
+    if b"\x00" in data[:8192]:
+        raise InputError("binary file (NUL bytes), not RDF text", where=str(path))
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 (byte {exc.start}); RDF text must be UTF-8", where=str(path)) from None
+    return data
+
+
+def _syntax_message(exc: Exception) -> str:
+    msg = getattr(exc, "message", None) or str(exc).strip().splitlines()[-1:] or [type(exc).__name__]
+    text = msg if isinstance(msg, str) else msg[0]
+    return f"syntax error: {text.strip()[:300]}"
+
+
+def _where(path: Path, exc: Exception) -> str:
+    line = getattr(exc, "lines", None)
+    if isinstance(line, int):
+        return f"{path}:{line + 1}"
+    return str(path)

@@ -1,0 +1,209 @@
+"""Named SPARQL queries: ``queries/*.rq`` files with grlc-style ``#+`` metadata.
+
+A query file declares its parameters (``#+ param NAME: KIND, optional|required|default X. Doc``)
+and its columns, and holds one parameter block, ``VALUES (?p_NAME ...) { (...) }``, as the first
+thing in its outermost WHERE. Binding replaces that block's row with RDF terms made from the
+parameter values (IRIs checked, literals escaped by the RDF library), ``UNDEF`` where a parameter
+is not given. Values are never pasted into the query text as text; the file stays valid SPARQL
+that runs as it is with its defaults.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+from rdflib.namespace import XSD
+
+from dyad import dates
+from dyad.errors import InputError, UsageError
+from dyad.namespace import EVENT_CLASSES, STATUSES
+from dyad.resources import root
+
+if TYPE_CHECKING:
+    from dyad.store import Store
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_PARAM = re.compile(
+    r"^(?P<name>[a-z_]+):\s*(?P<kind>[a-z-]+),\s*(?P<need>optional|required|default\s+(?P<default>[^\s.,]+))\.?\s*(?P<doc>.*)$"
+)
+_VALUES = re.compile(r"VALUES\s*\((?P<vars>[^)]*)\)\s*\{\s*\((?P<row>[^)]*)\)\s*\}")
+KINDS = ("actor", "event-type", "date-from", "date-to", "status", "claim-status")
+_IRI = re.compile(r"^(https?|urn):[^\s<>\"{}|\\^`]+$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str
+    required: bool
+    default: str | None
+    doc: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A parsed ``.rq`` file."""
+
+    name: str
+    path: Path
+    summary: str
+    description: str
+    params: tuple[Param, ...]
+    columns: tuple[str, ...]
+    text: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A SELECT answer: column names and rows of pyoxigraph terms (None where unbound)."""
+
+    columns: list[str]
+    rows: list[list[ox.NamedNode | ox.Literal | ox.BlankNode | None]]
+
+
+def available() -> list[NamedQuery]:
+    """Every named query shipped with Dyad, by name."""
+    return [parse(p) for p in sorted(root("queries").glob("*.rq"))]
+
+
+def load(name_or_path: str) -> NamedQuery:
+    """A shipped query by name (``who-did-what``) or any ``.rq`` file by path.
+
+    Names are looked up only inside the shipped queries folder, so a name cannot walk the file
+    system (``../../etc/passwd`` is refused).
+    """
+    if name_or_path.endswith(".rq"):
+        path = Path(name_or_path)
+        if not path.is_file():
+            raise InputError(f"no query file {name_or_path}")
+        return parse(path)
+    if not _NAME.match(name_or_path):
+        raise UsageError(f"{name_or_path!r} is not a query name (letters, digits and '-' only); "
+                         "'dyad query --list' lists them")
+    path = root("queries") / f"{name_or_path}.rq"
+    if not path.is_file():
+        names = ", ".join(q.name for q in available())
+        raise UsageError(f"no query named {name_or_path!r}; known: {names}")
+    return parse(path)
+
+
+def parse(path: Path) -> NamedQuery:
+    """Read a ``.rq`` file and its ``#+`` metadata."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read query: {exc}", where=str(path)) from None
+    meta: dict[str, list[str]] = {}
+    params: list[Param] = []
+    key = None
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#+"):
+            if not line.startswith("#"):
+                break
+            continue
+        body = line[2:].rstrip()
+        if body.startswith("   ") and key:  # continuation of the previous key
+            meta[key][-1] += " " + body.strip()
+            continue
+        key, _, value = body.strip().partition(":")
+        if key.startswith("param "):
+            m = _PARAM.match(key[6:] + ":" + value)
+            if not m or m["kind"] not in KINDS:
+                raise InputError(f"malformed parameter line: {line!r}", where=f"{path}:{lineno}")
+            params.append(Param(m["name"], m["kind"], m["need"] == "required", m["default"], m["doc"].strip()))
+            key = None
+            continue
+        meta.setdefault(key, []).append(value.strip())
+    block = _VALUES.search(text)
+    declared = tuple(f"p_{p.name}" for p in params)
+    if params and (not block or tuple(v.lstrip("?") for v in block["vars"].split()) != declared):
+        raise InputError(f"the VALUES block must bind exactly {', '.join('?' + d for d in declared)} "
+                         "in that order", where=str(path))
+    return NamedQuery(
+        name=path.stem, path=path,
+        summary=" ".join(meta.get("summary", [""])),
+        description=" ".join(meta.get("description", [""])),
+        params=tuple(params),
+        columns=tuple(c.strip() for c in " ".join(meta.get("columns", [""])).split(",") if c.strip()),
+        text=text,
+    )
+
+
+def term_for(param: Param, value: str) -> ox.NamedNode | ox.Literal | None:
+    """The RDF term a parameter value stands for (None: leave it unbound)."""
+    value = value.strip()
+    if param.kind == "actor":
+        if _IRI.match(value):
+            return ox.NamedNode(value)
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9]{1,11}", value):
+            return ox.Literal(value.upper())
+        raise UsageError(f"--param {param.name}={value!r}: expected an actor code (KOR, NATO) or an IRI")
+    if param.kind == "event-type":
+        by_name = {str(c).rsplit("#", 1)[1].lower(): c for c in EVENT_CLASSES}
+        cls = by_name.get(value.lower().replace("_", ""))
+        if cls is None:
+            raise UsageError(f"--param {param.name}={value!r}: expected one of "
+                             + ", ".join(str(c).rsplit("#", 1)[1] for c in EVENT_CLASSES))
+        return ox.NamedNode(str(cls))
+    if param.kind in ("date-from", "date-to"):
+        try:
+            period = dates.parse(value)
+        except ValueError as exc:
+            raise UsageError(f"--param {param.name}: {exc}") from None
+        day = period.start if param.kind == "date-from" else period.end
+        return ox.Literal(day.isoformat(), datatype=ox.NamedNode(str(XSD.date)))
+    if param.kind in ("status", "claim-status"):
+        allowed = dict(STATUSES)
+        if param.kind == "claim-status":
+            allowed.pop("reported")
+        if value.lower() in ("any", "all") and param.kind == "status":
+            return None
+        if value.lower() not in allowed:
+            raise UsageError(f"--param {param.name}={value!r}: expected one of "
+                             + ", ".join([*allowed, *(["any"] if param.kind == "status" else [])]))
+        return ox.NamedNode(str(allowed[value.lower()]))
+    raise UsageError(f"unknown parameter kind {param.kind}")
+
+
+def bind(query: NamedQuery, values: dict[str, str]) -> str:
+    """The query text with its parameter block holding ``values`` (RDF terms, UNDEF when absent)."""
+    known = {p.name for p in query.params}
+    for name in values:
+        if name not in known:
+            raise UsageError(f"query {query.name} has no parameter {name!r}; it takes: "
+                             + (", ".join(sorted(known)) or "none"))
+    if not query.params:
+        return query.text
+    row = []
+    for p in query.params:
+        given = values.get(p.name, p.default)
+        if given is None and p.required:
+            raise UsageError(f"query {query.name} needs --param {p.name}=... ({p.doc})")
+        term = term_for(p, given) if given is not None else None
+        row.append("UNDEF" if term is None else str(term))
+    block = _VALUES.search(query.text)
+    assert block is not None  # parse() checked it
+    new_block = f"VALUES ({block['vars'].strip()}) {{ ({' '.join(row)}) }}"
+    return query.text[: block.start()] + new_block + query.text[block.end():]
+
+
+def solutions(store: Store, query: NamedQuery, values: dict[str, str] | None = None) -> ox.QuerySolutions:
+    """Run a named query on the local store; the live pyoxigraph answer (serialise it as is)."""
+    answer = store.raw_query(bind(query, values or {}), use_default_graph_as_union=True)
+    if not isinstance(answer, ox.QuerySolutions):
+        raise UsageError(f"query {query.name} is not a SELECT query")
+    return answer
+
+
+def run(store: Store, query: NamedQuery, values: dict[str, str] | None = None) -> Result:
+    """Run a named query on the local store and collect its rows."""
+    answer = solutions(store, query, values)
+    columns = [v.value for v in answer.variables]
+    return Result(columns, [[sol[c] for c in columns] for sol in answer])
+
+
+__all__ = ["NamedQuery", "Param", "Result", "available", "bind", "load", "parse", "run", "solutions", "term_for"]
