@@ -1,0 +1,123 @@
+"""The embedded store: persistence, idempotent writes, withdrawal, one writer at a time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal
+from rdflib.namespace import DCTERMS, RDF, XSD
+
+from conftest import SAMPLE
+from dyad import gate, parse
+from dyad.errors import NotConformingError, StoreError
+from dyad.namespace import DERIVED_GRAPH, DY, ENTITIES_GRAPH, ID
+from dyad.store import Store
+
+
+def _load_sample(store: Store) -> None:
+    gate.admit(store, parse.read(SAMPLE))
+
+
+def test_same_input_twice_adds_nothing(store_dir: Path) -> None:
+    store = Store(store_dir)
+    _load_sample(store)
+    before = len(store)
+    results = gate.admit(store, parse.read(SAMPLE))
+    assert [r.changed for r in results] == [False]
+    assert len(store) == before
+
+
+def test_store_persists_on_disk(store_dir: Path) -> None:
+    store = Store(store_dir)
+    _load_sample(store)
+    stats = store.stats()
+    store.flush()
+    del store
+    again = Store(store_dir, read_only=True)
+    assert again.stats() == stats
+    assert stats["events"] == 9 and stats["sources"] == 1
+
+
+def test_union_holds_each_triple_once(store_dir: Path) -> None:
+    """Shared descriptions live once in dyg:entities, whoever reports them."""
+    store = Store(store_dir)
+    _load_sample(store)
+    summons = ID["event/sample-summons"]
+    assert (summons, RDF.type, DY.Summons) in store.graph_triples(ENTITIES_GRAPH)
+    _, rows = store.select("SELECT ?g WHERE { GRAPH ?g { <%s> a ?t } }" % summons)
+    assert len(rows) == 1
+
+
+def _second_report(store: Store, event, source, issued: str):
+    g = Graph()
+    for t in store.describe([event]):
+        g.add(t)
+    report = ID[f"report/{source.rsplit('/', 1)[1]}"]
+    g.add((source, RDF.type, DY.Article))
+    g.add((source, DCTERMS.title, Literal("A second report")))
+    g.add((source, DCTERMS.language, Literal("en")))
+    g.add((source, DCTERMS.issued, Literal(issued, datatype=XSD.dateTime)))
+    g.add((report, RDF.type, DY.Report))
+    g.add((report, DY.reportOf, event))
+    g.add((report, DY.source, source))
+    g.add((report, DY.status, DY.Reported))
+    return [parse.SourceGraph(source, g, "test")]
+
+
+def test_status_across_reports_and_withdrawal(store_dir: Path) -> None:
+    """An alleged event becomes reported when a source reports it; withdrawing that source
+    turns it back into a claim, and withdrawing the last source removes the event."""
+    store = Store(store_dir)
+    _load_sample(store)
+    deployment = ID["event/sample-deployment"]
+    second = ID["article/second"]
+    gate.admit(store, _second_report(store, deployment, second, "2024-10-25T08:00:00Z"))
+    derived = store.graph_triples(DERIVED_GRAPH)
+    assert (deployment, DY.status, DY.Reported) in derived
+    assert (deployment, DY.reportCount, Literal(2, datatype=XSD.integer)) in derived
+    store.withdraw(second)
+    derived = store.graph_triples(DERIVED_GRAPH)
+    assert (deployment, DY.status, DY.Alleged) in derived
+    assert second not in store.sources()
+    store.withdraw(ID["article/sample-id-2024-10-24"])
+    assert store.stats()["events"] == 0
+    assert not any(s == deployment for s, _, _ in store.graph_triples(ENTITIES_GRAPH))
+    assert not store.graph_triples(DERIVED_GRAPH)
+
+
+def test_refused_write_leaves_store_unchanged(store_dir: Path, tmp_path: Path) -> None:
+    store = Store(store_dir)
+    _load_sample(store)
+    before = len(store)
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(SAMPLE.read_text(encoding="utf-8").replace(
+        "dy:troops 1500", "dy:troops -3").replace("sample-id-2024-10-24", "other"), encoding="utf-8")
+    with pytest.raises(NotConformingError):
+        gate.admit(store, parse.read(bad))
+    assert len(store) == before
+
+
+def test_second_writer_gets_a_clear_message(store_dir: Path) -> None:
+    store = Store(store_dir)
+    _load_sample(store)
+    code = (
+        "import sys\nfrom dyad.store import Store\nfrom dyad.errors import StoreError\n"
+        f"try:\n    Store({str(store_dir)!r})\nexcept StoreError as e:\n    print(e); sys.exit(2)\n"
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2
+    assert "in use by another process" in p.stdout
+    # a reader beside the writer is fine
+    p = subprocess.run([sys.executable, "-c",
+                        f"from dyad.store import Store; print(Store({str(store_dir)!r}, read_only=True).stats()['events'])"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.stdout.strip() == "9", p.stderr
+
+
+def test_own_graphs_cannot_be_written_as_sources() -> None:
+    store = Store(None)
+    with pytest.raises(StoreError):
+        store.write_source(DERIVED_GRAPH, [])
