@@ -1,0 +1,36 @@
+"""Runs every row of time_cases.yaml through find_times: the mentions found, their values and
+precisions, and that offsets index the text."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ingest.temporal import find_times
+
+ROWS = yaml.safe_load((Path(__file__).resolve().parent / "time_cases.yaml").read_text(encoding="utf-8"))
+EXPECTED_ROWS = 59  # the runner must not pass empty or silently lose rows
+
+
+def test_row_count() -> None:
+    assert len(ROWS) == EXPECTED_ROWS
+    assert {r["lang"] for r in ROWS} == {"id", "en"}
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[f"{i}-{r['lang']}-{r['text'][:30]}" for i, r in enumerate(ROWS)])
+def test_time_row(row: dict) -> None:
+    published: date | None = row["published"]
+    found = find_times(row["text"], row["lang"], published)
+    got = [[m.text, m.value.text if m.value else None, m.value.precision if m.value else None] for m in found]
+    want = [[t, str(v) if v is not None else None, p] for t, v, p in row["expect"]]
+    assert got == want
+    for m in found:
+        assert row["text"][m.start:m.end] == m.text
+
+
+def test_offset_shifts() -> None:
+    [m] = find_times("pada hari Senin", "id", date(2024, 10, 24), offset=100)
+    assert (m.start, m.end, m.relative) == (100, 115, True)
