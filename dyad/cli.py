@@ -37,7 +37,36 @@ def open_store(store_dir: Path | None, *, read_only: bool = False) -> Store:
     return Store(store_dir or default_path(), read_only=read_only)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Commands that live in their own modules, imported only when used, so that `dyad query` does
+# not pay for the web server or the NLP pipeline.
+LAZY_COMMANDS = {
+    "ingest": "dyad.ingesting:ingest",
+    "eval": "dyad.evaluate:eval_command",
+    "submit": "dyad.submit:submit",
+    "serve": "dyad.serve:serve",
+    "push": "dyad.remote:push",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *(n for n in LAZY_COMMANDS if _lazy(n))])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return _lazy(name) if name in LAZY_COMMANDS else super().get_command(ctx, name)
+
+
+def _lazy(name: str) -> click.Command | None:
+    import importlib
+    import importlib.util
+
+    module, attr = LAZY_COMMANDS[name].split(":")
+    if importlib.util.find_spec(module) is None:
+        return None
+    return getattr(importlib.import_module(module), attr)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dyad")
 def cli() -> None:
     """Dyad: news articles to a knowledge graph of who did what to whom, and when."""
@@ -93,8 +122,11 @@ def validate(files: tuple[Path, ...], fmt: str | None, store_dir: Path | None) -
 @click.option("--format", "fmt", type=click.Choice(["table", *RESULT_FORMATS]), default="table",
               show_default=True, help="table for people; csv, tsv, json, xml: SPARQL 1.1 results formats.")
 @click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
+@click.option("--endpoint", default=None, metavar="URL",
+              help="Run against a remote SPARQL endpoint instead of the local store.")
 @store_option
-def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, store_dir: Path | None) -> None:
+def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, endpoint: str | None,
+          store_dir: Path | None) -> None:
     """Run a named query (who-did-what, timeline, dyads, denials, claims) or a .rq FILE."""
     if list_ or not name:
         for q in queries.available():
@@ -111,6 +143,11 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, stor
             raise InputError(f"--param {item!r}: expected NAME=VALUE")
         values[key.strip()] = value
     q = queries.load(name)
+    if endpoint:
+        from dyad.remote import query_remote
+
+        click.echo(query_remote(endpoint, q, values, fmt), nl=False)
+        return
     store = open_store(store_dir, read_only=True)
     answer = queries.solutions(store, q, values)
     if fmt == "table":
@@ -197,6 +234,11 @@ def check(files: tuple[Path, ...]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning Dyad's errors into one line and an exit code."""
+    import logging
+
+    # rdflib logs a traceback for every ill-typed literal it parses; the shapes report those
+    # with the field named, so the log would only bury the one-line message.
+    logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
     try:
         cli.main(args=argv, prog_name="dyad", standalone_mode=False)
     except click.exceptions.Exit as exc:

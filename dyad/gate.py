@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF
+from rdflib.namespace import DCTERMS
 
 from dyad.errors import NotConformingError
 from dyad.namespace import ACTORS_GRAPH, ONTOLOGY_GRAPH
@@ -64,17 +64,20 @@ def ensure_base(store: Store) -> None:
 
 
 def neighbourhood(store: Store, g: Graph) -> Graph:
-    """What validating ``g`` needs to know from outside it."""
+    """What validating ``g`` needs to know from outside it: the ontology (for the class
+    hierarchy) and the description of each IRI it mentions but does not describe. Only those:
+    pySHACL's cost grows with every targeted node in the context, so the whole registry would
+    cost more than the article."""
     context = Graph()
     for t in ontology():
         context.add(t)
-    for t in registry():
-        context.add(t)
     described = set(g.subjects())
-    mentioned = {o for o in g.objects() if isinstance(o, URIRef)} - described
-    # Only IRIs the registry and ontology do not already describe need a store look-up.
-    mentioned = {m for m in mentioned if (m, RDF.type, None) not in context}
-    for t in store.describe(mentioned):
+    mentioned = {o for o in g.objects() if isinstance(o, URIRef)} - described - set(context.subjects())
+    actors = registry()
+    for m in mentioned:
+        for t in actors.triples((m, None, None)):
+            context.add(t)
+    for t in store.describe({m for m in mentioned if (m, None, None) not in actors}):
         context.add(t)
     return context
 
