@@ -58,6 +58,9 @@ def read(path: Path | str, *, fmt: str | None = None) -> list[SourceGraph]:
     path = Path(path)
     fmt = format_of(path, fmt)
     data = _read_bytes(path)
+    if fmt == "xml" and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
+        # External entities could read local files or the network, internal ones can explode.
+        raise InputError("RDF/XML with a DOCTYPE or entity declarations is not accepted", where=str(path))
     try:
         if fmt in QUAD_FORMATS:
             ds = Dataset()
@@ -97,6 +100,10 @@ def prepare(g: Graph, *, origin: str, salt: str) -> Graph:
         if isinstance(s, URIRef) and str(s).startswith(str(DY._NS)):
             raise InputError(f"redefines the ontology term {s}; the ontology is changed in "
                              "ontology/dyad.ttl, not by loading data", where=origin)
+        for t in (s, p, o):
+            if isinstance(t, URIRef) and str(t).lower().startswith("file:"):
+                raise InputError(f"file: IRIs are not accepted ({t}); name things with http(s) IRIs",
+                                 where=origin)
     if any(isinstance(t, BNode) for triple in g for t in triple):
         g = _skolemise(g, salt)
     for event, lit in list(g.subject_objects(DY.date)):
@@ -152,9 +159,10 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _syntax_message(exc: Exception) -> str:
-    msg = getattr(exc, "message", None) or str(exc).strip().splitlines()[-1:] or [type(exc).__name__]
-    text = msg if isinstance(msg, str) else msg[0]
-    return f"syntax error: {text.strip()[:300]}"
+    """One line, whatever the parser put in its message."""
+    why = getattr(exc, "_why", None) or getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    text = " ".join(str(why).split())
+    return f"syntax error: {text[:300]}"
 
 
 def _where(path: Path, exc: Exception) -> str:

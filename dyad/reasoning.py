@@ -84,6 +84,10 @@ def _triples(graph: Graph) -> Iterator[tuple]:
 def _reasonable(triples: Iterable[tuple]) -> Graph:
     merged = Graph()
     for s, p, o in triples:
+        # owlready2 would fetch what owl:imports names (a URL or a local file): never on behalf
+        # of data. Dyad's ontology imports nothing; it declares the external terms it uses.
+        if p == OWL.imports:
+            continue
         if isinstance(o, Literal) and o.datatype is not None and o.datatype not in _OWL2_DATATYPES:
             continue
         merged.add((s, p, o))
