@@ -95,7 +95,11 @@ def check(store: Store, sources: list[SourceGraph]) -> list[Checked]:
 
 def admit(store: Store, sources: list[SourceGraph]) -> list[WriteResult]:
     """Validate all, then write all; nothing is written if any graph has a violation."""
-    checked = check(store, sources)
+    return commit(store, check(store, sources))
+
+
+def commit(store: Store, checked: list[Checked]) -> list[WriteResult]:
+    """Write graphs already checked; nothing is written if any has a violation."""
     failed = [c for c in checked if not c.report.conforms]
     if failed:
         raise NotConformingError(

@@ -1,0 +1,467 @@
+"""Actor mentions: states, organizations and persons named in an article.
+
+Built once per language from the registry (``dyad.registry``: CLDR state names, aliases,
+adjectives, capitals, organizations, persons) and the title lexicon
+(``data/lexicons/<lang>/titles.yaml``): two spaCy PhraseMatchers over a blank tokenizer, one
+case-sensitive for names, one case-insensitive for titles and organ heads. Matches are then
+composed into noun phrases, in the order both languages use:
+
+    [State ['s]] [organ] [title] [modifiers] [organ] [State | organization] [Name] [of State]
+
+"Wakil Menteri Luar Negeri Pertama Korea Selatan Kim Hong-kyun" (title, state, name) is a person
+acting for KOR; a person missing from the registry gets ``new_triples`` (person and post).
+"duta besar Rusia" (envoy title, state) is RUS as an envoy; "Kementerian Luar Negeri Korea
+Selatan" (organ, state) the organization ``dyid:org/KOR-mofa``; "China's foreign ministry" the
+same in English. Later short mentions ("Kim", "kementerian tersebut", "the ministry") refer back.
+A capital after a locative preposition ("di Seoul") is a place and no mention.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterable, Sequence
+
+import spacy
+import yaml
+from rdflib import Literal, URIRef
+from rdflib.namespace import FOAF, ORG, RDF, RDFS
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from dyad.namespace import DY
+from dyad.registry import Post, Registry, load_registry, person_iri, post_iri, post_triples
+from dyad.resources import resource
+
+__all__ = ["ActorMention", "find_actors", "doc_for", "sentence_bounds"]
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    start: int
+    end: int
+    text: str
+    actor: URIRef  # dyid:state/KOR, dyid:org/..., dyid:person/...
+    code: str | None  # the code it acts for (KOR, NATO)
+    kind: str  # "state" | "organization" | "person"
+    envoy: bool  # an ambassador / chargé d'affaires / embassy (what a summons calls in)
+    new_triples: tuple = ()  # triples describing an actor not in the registry
+
+
+# Organ kinds whose bare head ("the ministry", "Kementerian Luar Negeri di Seoul") names one organ;
+# a bare "military"/"government" is usually an adjective or generic ("kerja sama militer").
+_BARE_KINDS = frozenset({"ministry", "agency", "embassy", "office"})
+
+
+@dataclass(frozen=True)
+class _Role:
+    key: str
+    label: str
+    envoy: bool
+
+
+@dataclass
+class _Lexicon:
+    nlp: Any
+    names: PhraseMatcher
+    words: PhraseMatcher
+    roles: dict[str, _Role]
+    grammar: dict[str, frozenset[str]]
+    registry: Registry
+    anaphors: dict[str, str]  # head -> organ kind
+    markers: frozenset[str] = frozenset()  # words after an anaphor that belong to it
+
+
+@lru_cache(maxsize=8)
+def _nlp(language: str) -> Any:
+    try:
+        return spacy.blank(language)
+    except Exception:  # an unsupported code still tokenizes sensibly as the multi-language blank
+        return spacy.blank("xx")
+
+
+def doc_for(text: str, language: str, sentences: Sequence[Any] = ()) -> Doc:
+    """The token view of the article text, shared by actors and extraction (cached per text)."""
+    for s in sentences[:1]:
+        doc = getattr(s, "doc", None)
+        if doc is not None and doc.text == text:
+            return doc
+    return _doc(text, language)
+
+
+@lru_cache(maxsize=4)
+def _doc(text: str, language: str) -> Doc:
+    return _nlp(language).make_doc(text)
+
+
+def sentence_bounds(sentences: Iterable[Any]) -> list[tuple[int, int]]:
+    """(start, end) character offsets of each sentence: spaCy spans, pairs, or objects with start/end."""
+    out = []
+    for s in sentences:
+        if hasattr(s, "start_char"):
+            out.append((s.start_char, s.end_char))
+        elif isinstance(s, tuple):
+            out.append((int(s[0]), int(s[1])))
+        else:
+            out.append((int(s.start), int(s.end)))
+    return out
+
+
+def _read_titles(language: str) -> dict[str, Any]:
+    path = resource("data", "lexicons", language, "titles.yaml")
+    if not path.exists():
+        path = resource("data", "lexicons", "en", "titles.yaml")
+    with path.open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def _variants(name: str) -> list[str]:
+    """The name and, when it starts in lower case ("the Philippines"), its capitalised form."""
+    return [name, name[0].upper() + name[1:]] if name and name[0].islower() else [name]
+
+
+@lru_cache(maxsize=8)
+def _lexicon(language: str) -> _Lexicon:
+    reg = load_registry()
+    nlp = _nlp(language)
+    names = PhraseMatcher(nlp.vocab, attr="ORTH")
+    words = PhraseMatcher(nlp.vocab, attr="LOWER")
+    lang = language if language in ("en", "id") else "en"
+
+    def add(matcher: PhraseMatcher, key: str, phrases: Iterable[str]) -> None:
+        docs = [nlp.make_doc(v) for p in phrases if p for v in _variants(p)]
+        if docs:
+            matcher.add(key, docs)
+
+    for code, st in reg.states.items():
+        # both languages' names: English names are common in Indonesian text and vice versa
+        add(names, f"state|{code}", [n for lg in ("en", "id") for n in st.names.get(lg, ())])
+        add(names, f"adj|{code}", st.adjectives.get(lang, ()))
+        add(names, f"cap|{code}", st.capitals.get(lang, ()) + st.capitals.get("en", ()))
+    for key, org in reg.organizations.items():
+        add(names, f"org|{key}", [n for lg in ("en", "id") for n in org.names.get(lg, ())])
+    for key, p in reg.persons.items():
+        add(names, f"person|{key}", p.names.get(lang, ()))
+        add(names, f"short|{key}", p.short)
+    titles = _read_titles(lang)
+    roles = {}
+    for key, r in titles["roles"].items():
+        roles[key] = _Role(key, r.get("label", key), bool(r.get("envoy")))
+        add(words, f"title|{key}", r["forms"])
+    for key, organ in reg.organs.items():
+        add(words, f"organ|{key}", organ.heads.get(lang, ()))
+    anaphors = reg.anaphors.get(lang, {})
+    for head in anaphors:
+        add(words, f"ana|{head}", [head])
+    grammar = {k: frozenset(v or ()) for k, v in (titles.get("grammar") or {}).items()}
+    return _Lexicon(nlp, names, words, roles, grammar, reg, anaphors,
+                    frozenset(reg.anaphor_markers.get(lang, ())))
+
+
+_RANK = {"ana": 2}  # on equal length an organ/title/name beats a bare anaphor head
+
+
+@dataclass
+class _Unit:
+    i: int  # first token
+    j: int  # end token (exclusive)
+    cat: str  # state adj cap org person short title organ ana
+    key: str
+
+
+def _units(doc: Doc, lx: _Lexicon) -> list[_Unit]:
+    """Non-overlapping matches, longest first (names win ties over words)."""
+    found = []
+    for matcher in (lx.names, lx.words):
+        for match_id, i, j in matcher(doc):
+            cat, key = lx.nlp.vocab.strings[match_id].split("|", 1)
+            found.append((-(j - i), _RANK.get(cat, 1), i, j, cat, key))
+    found.sort()
+    taken = [False] * len(doc)
+    units = []
+    for _, _, i, j, cat, key in found:
+        if any(taken[i:j]):
+            continue
+        for k in range(i, j):
+            taken[k] = True
+        units.append(_Unit(i, j, cat, key))
+    units.sort(key=lambda u: u.i)
+    return units
+
+
+def _is_name_token(tok: Any) -> bool:
+    t = tok.text
+    return t[:1].isupper() and any(c.isalpha() for c in t) and not tok.is_punct
+
+
+@dataclass
+class _State:
+    """Per-article memory for short mentions: surnames, the last organ of each kind."""
+
+    short: dict[str, ActorMention] = field(default_factory=dict)
+    organs: dict[str, ActorMention] = field(default_factory=dict)  # organ kind -> last mention
+
+
+def find_actors(article: Any, sentences: Sequence[Any]) -> list[ActorMention]:
+    """Every actor mention in the article, in text order (see the module docstring)."""
+    lx = _lexicon(article.language)
+    doc = doc_for(article.text, article.language, sentences)
+    bounds = sentence_bounds(sentences) or [(0, len(article.text))]
+    starts = [b[0] for b in bounds]
+    sent_of = [bisect.bisect_right(starts, t.idx) - 1 for t in doc]
+    units = _units(doc, lx)
+    at = {u.i: u for u in units}
+    dateline_code = _dateline_code(article, lx)
+    memory = _State()
+    mentions: list[ActorMention] = []
+    covered: set[int] = set()
+    k = 0
+    n = len(doc)
+    while k < n:
+        m, end = _compose(doc, k, at, lx, memory, sent_of, dateline_code)
+        if m is not None:
+            mentions.append(m)
+            covered.update(range(k, end))
+            k = end
+        else:
+            k += 1
+    return mentions
+
+
+def _dateline_code(article: Any, lx: _Lexicon) -> str | None:
+    """The state of the dateline city ("SEOUL" -> KOR): home of organs named without a state."""
+    city = (getattr(article, "dateline", None) or "").strip().lower()
+    if not city:
+        return None
+    for code, st in lx.registry.states.items():
+        if any(c.lower() == city for lg in st.capitals.values() for c in lg):
+            return code
+    return None
+
+
+def _mention(doc: Doc, i: int, j: int, actor: URIRef, code: str | None, kind: str,
+             envoy: bool = False, new: tuple = ()) -> ActorMention:
+    span = doc[i:j]
+    return ActorMention(span.start_char, span.end_char, span.text, actor, code, kind, envoy, new)
+
+
+def _plain(doc: Doc, u: _Unit, lx: _Lexicon, memory: _State) -> ActorMention | None:
+    reg = lx.registry
+    if u.cat in ("state", "adj", "cap"):
+        if u.cat == "cap" and _after_locative(doc, u.i, lx):
+            return None  # "di Seoul": a place
+        return _mention(doc, u.i, u.j, reg.states[u.key].iri, u.key, "state")
+    if u.cat == "org":
+        org = reg.organizations[u.key]
+        return _mention(doc, u.i, u.j, org.iri, org.code, "organization")
+    if u.cat in ("person", "short"):
+        p = reg.persons[u.key]
+        m = _mention(doc, u.i, u.j, p.iri, p.code, "person", p.post is not None and _is_envoy_role(lx, p.post.role))
+        _remember_person(memory, m, p.key)
+        return m
+    return None
+
+
+def _is_envoy_role(lx: _Lexicon, role: str) -> bool:
+    r = lx.roles.get(role)
+    return bool(r and r.envoy)
+
+
+def _after_locative(doc: Doc, i: int, lx: _Lexicon) -> bool:
+    loc = lx.grammar.get("locatives", frozenset())
+    prev = doc[i - 1].lower_ if i > 0 else ""
+    prev2 = f"{doc[i - 2].lower_} {prev}" if i > 1 else ""
+    return prev in loc or prev2 in loc
+
+
+def _remember_person(memory: _State, m: ActorMention, name: str) -> None:
+    parts = name.replace("-", " - ").split()
+    words = [p for p in parts if p != "-"]
+    for w in {words[0], words[-1]} if words else set():
+        if len(w) > 2 and w[0].isupper():
+            memory.short.setdefault(w, m)
+            memory.short[w] = m
+
+
+def _coded(u: _Unit | None, lx: _Lexicon) -> tuple[str | None, URIRef | None]:
+    """Code and IRI of a state/organization unit."""
+    if u is None:
+        return None, None
+    if u.cat in ("state", "adj", "cap"):
+        return u.key, lx.registry.states[u.key].iri
+    if u.cat == "org":
+        org = lx.registry.organizations[u.key]
+        return org.code, lx.registry.coded(org.code) if org.code else org.iri
+    return None, None
+
+
+def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _State,
+             sent_of: list[int], dateline: str | None) -> tuple[ActorMention | None, int]:
+    """Try to read one actor noun phrase starting at token k; return it and its end token."""
+    g = lx.grammar
+    sent = sent_of[k]
+    pos = k
+
+    def unit(cat: set[str]) -> _Unit | None:
+        u = at.get(pos)
+        return u if u is not None and u.cat in cat and sent_of[u.j - 1] == sent else None
+
+    pre_state = None
+    u = unit({"state", "adj", "org", "cap"}) if g.get("head_final") else None
+    if u is not None and not (u.cat == "cap" and _after_locative(doc, u.i, lx)):
+        pre_state = u
+        pos = u.j
+        if pos < len(doc) and doc[pos].lower_ in g.get("possessive", ()):
+            pos += 1
+    organ = unit({"organ"})
+    if organ is not None:
+        pos = organ.j
+    title = unit({"title"})
+    if title is not None:
+        pos = title.j
+    if pre_state is not None and organ is None and title is None:
+        return _plain(doc, pre_state, lx, memory), pre_state.j
+    if organ is None and title is None:
+        u = at.get(k)
+        if u is not None and u.cat == "ana":
+            return _anaphor(doc, u, lx, memory, sent_of)
+        if u is not None:
+            return _plain(doc, u, lx, memory), u.j
+        short = memory.short.get(doc[k].text)
+        if short is not None and _is_name_token(doc[k]) and not (k + 1 < len(doc) and _is_name_token(doc[k + 1])
+                                                                 and doc[k + 1].text not in memory.short):
+            return _mention(doc, k, k + 1, short.actor, short.code, short.kind, short.envoy), k + 1
+        return None, k + 1
+    # after the title: modifiers, then an organ and/or a state ("juru bicara kementerian luar negeri Tiongkok")
+    gap = pos
+    while gap < len(doc) and gap - pos < 5 and gap not in at and doc[gap].lower_ in g.get("title_modifiers", ()):
+        gap += 1
+    post_state = None
+    if title is not None:
+        save = pos
+        pos = gap
+        if organ is None and (o := unit({"organ"})) is not None:
+            organ = o
+            pos = o.j
+        if (s := unit({"state", "adj", "org", "cap"})) is not None:
+            post_state = s
+            pos = s.j
+        if post_state is None and organ is None:
+            pos = save
+    elif organ is not None:
+        if (s := unit({"state", "adj", "org", "cap"})) is not None:
+            post_state = s
+            pos = s.j
+        elif pos + 1 < len(doc) and doc[pos].lower_ in g.get("of", ()) and (s := at.get(pos + 1)) is not None \
+                and s.cat in ("state", "adj", "org"):
+            post_state = s
+            pos = s.j
+    code, coded_iri = _coded(post_state or pre_state, lx)
+    if title is None:
+        assert organ is not None
+        return _organ_mention(doc, k, pos, organ, code, lx, memory, dateline)
+    # a name after the title: a registry person or a new one
+    person_unit = at.get(pos)
+    name_end = pos
+    if person_unit is not None and person_unit.cat in ("person", "short"):
+        name_end = person_unit.j
+    else:
+        while name_end < len(doc) and name_end - pos < 4 and name_end not in at and sent_of[name_end] == sent and (
+            _is_name_token(doc[name_end])
+            or (doc[name_end].text == "-" and not doc[name_end - 1].whitespace_ and name_end > pos)
+            or (name_end > pos and doc[name_end - 1].text == "-")
+        ):
+            name_end += 1
+    end = name_end
+    # "President Volodymyr Zelenskiy of Ukraine"
+    if code is None and end + 1 < len(doc) and doc[end].lower_ in g.get("of", ()):
+        s = at.get(end + 1)
+        if s is not None and s.cat in ("state", "adj", "org"):
+            code, coded_iri = _coded(s, lx)
+            end = s.j
+    role = lx.roles[title.key]
+    envoy = role.envoy
+    if person_unit is not None and person_unit.cat in ("person", "short"):
+        p = lx.registry.persons[person_unit.key]
+        m = _mention(doc, k, end, p.iri, p.code, "person", envoy or _is_envoy_role(lx, p.post.role if p.post else ""))
+        _remember_person(memory, m, p.key)
+        return m, end
+    if name_end > pos:
+        name = doc[pos:name_end].text
+        if code is None:
+            code = memory.short[name].code if name in memory.short else None
+            coded_iri = lx.registry.coded(code) if code else None
+        iri = person_iri(name)
+        new = _new_person(iri, name, code, coded_iri, role, lx, organ)
+        m = _mention(doc, k, end, iri, code, "person", envoy, new)
+        _remember_person(memory, m, name)
+        return m, end
+    if code is None and organ is not None:
+        om, _ = _organ_mention(doc, k, pos, organ, None, lx, memory, dateline)
+        code = om.code if om else None
+        coded_iri = lx.registry.coded(code) if code else None
+    if code is None or coded_iri is None:
+        return None, k + 1
+    kind = "organization" if coded_iri and "/org/" in str(coded_iri) else "state"
+    return _mention(doc, k, end, coded_iri, code, kind, envoy), end
+
+
+def _organ_mention(doc: Doc, i: int, j: int, organ: _Unit, code: str | None, lx: _Lexicon,
+                   memory: _State, dateline: str | None) -> tuple[ActorMention | None, int]:
+    reg = lx.registry
+    o = reg.organs[organ.key]
+    if code is None:  # a bare organ: the last one of its kind, else the dateline state's
+        if o.kind not in _BARE_KINDS:
+            return None, j
+        last = memory.organs.get(o.key)
+        if last is not None:
+            m = _mention(doc, i, j, last.actor, last.code, "organization", last.envoy)
+            return m, j
+        code = dateline
+        if code is None:
+            return None, j
+    iri = reg.organ_iri(code, o.key)
+    new = ((iri, RDF.type, DY.Organization), (iri, DY.actsFor, reg.coded(code)),
+           (iri, RDFS.label, Literal(f"{o.label} of {reg.code_label(code)}", lang="en")))
+    m = _mention(doc, i, j, iri, code, "organization", o.envoy, new)
+    memory.organs[o.key] = m
+    memory.organs[o.kind] = m
+    return m, j
+
+
+def _anaphor(doc: Doc, u: _Unit, lx: _Lexicon, memory: _State, sent_of: list[int]) -> tuple[ActorMention | None, int]:
+    """'kementerian tersebut', 'the ministry', 'Kantor Yoon' -> the organ meant."""
+    kind = lx.anaphors[u.key]
+    nxt = u.j
+    if nxt < len(doc) and _is_name_token(doc[nxt]) and doc[nxt].text in memory.short and kind == "office":
+        person = memory.short[doc[nxt].text]  # "Kantor Yoon": the office of that person
+        if person.code:
+            reg = lx.registry
+            iri = reg.organ_iri(person.code, "presidency")
+            new = ((iri, RDF.type, DY.Organization), (iri, DY.actsFor, reg.coded(person.code)),
+                   (iri, RDFS.label, Literal(f"Presidential office of {reg.code_label(person.code)}", lang="en")))
+            return _mention(doc, u.i, nxt + 1, iri, person.code, "organization", False, new), nxt + 1
+    if nxt < len(doc) and _is_name_token(doc[nxt]) and doc[nxt].text not in lx.grammar.get("determiners", ()):
+        return None, u.j  # "Kantor Berita ..." or a proper name: not an anaphor
+    last = memory.organs.get(kind)
+    if last is None:
+        return None, u.j
+    end = u.j + 1 if nxt < len(doc) and doc[nxt].lower_ in lx.markers else u.j
+    return _mention(doc, u.i, end, last.actor, last.code, "organization", last.envoy), end
+
+
+def _new_person(iri: URIRef, name: str, code: str | None, coded_iri: URIRef | None, role: _Role,
+                lx: _Lexicon, organ: _Unit | None) -> tuple:
+    triples: list[tuple] = [(iri, RDF.type, DY.Person), (iri, RDFS.label, Literal(name)), (iri, FOAF.name, Literal(name))]
+    if code is None or coded_iri is None:
+        return tuple(triples)
+    triples.append((iri, DY.actsFor, coded_iri))
+    where = organ.key if organ is not None else None
+    post_in = lx.registry.organ_iri(code, organ.key) if organ is not None else coded_iri
+    if organ is not None:
+        triples.append((iri, ORG.memberOf, post_in))
+    label = f"{role.label} of {lx.registry.code_label(code)}"
+    post = Post(post_iri(code, role.key.replace("_", "-"), where), role.key, label, post_in)
+    triples.extend(post_triples(iri, post))
+    return tuple(triples)
