@@ -197,3 +197,124 @@ def score(gold: Gold, records: list[Record]) -> Scores:
 
 
 __all__ = ["Gold", "PRF", "Record", "Scores", "CORE_TYPES", "load_gold", "records_from_graph", "score"]
+
+
+# -- dyad eval: score ingest on a folder of annotated articles -------------------------------
+
+import json  # noqa: E402  (the command's own imports, kept with it)
+import sys  # noqa: E402
+from datetime import datetime  # noqa: E402
+
+import click  # noqa: E402
+
+
+@dataclass
+class FileScore:
+    name: str
+    scores: Scores
+    warnings: list[str]
+
+
+def evaluate_file(text_path: Path, gold_path: Path) -> FileScore:
+    """Ingest one annotated article into a fresh store and score its who-did-what rows."""
+    from dyad import queries
+    from dyad.ingesting import ingest_paths
+    from dyad.store import Store
+    from ingest.article import Metadata, parse_published
+
+    meta = (yaml.safe_load(gold_path.read_text(encoding="utf-8")) or {}).get("article") or {}
+    published: datetime | None = None
+    if meta.get("published"):
+        published = parse_published(str(meta["published"]), where=f"{gold_path}: article.published")
+    store = Store(None)
+    summary = ingest_paths(store, [str(text_path)], Metadata(published=published, language=meta.get("language")))
+    if summary.failures:
+        raise InputError("; ".join(summary.failures), where=str(text_path))
+    query = queries.load("who-did-what")
+    result = queries.run(store, query, {"status": "any"})
+    col = {c: i for i, c in enumerate(result.columns)}
+    troops: dict[str, int] = {}
+    records = []
+    for row in result.rows:
+        value = lambda name: row[col[name]].value if row[col[name]] is not None and row[col[name]].value else None  # noqa: E731
+        event = value("event")
+        if event not in troops:
+            found = store.describe([URIRef(event)]).value(URIRef(event), DY.troops)
+            troops[event] = int(found) if found is not None else 0
+        records.append(Record(value("type"), value("agent_code"), value("target_code"), value("date"),
+                              value("status"), troops[event] or None))
+    return FileScore(text_path.name, score(load_gold(gold_path), records), summary.warnings)
+
+
+def evaluate_dir(folder: Path) -> tuple[list[FileScore], Scores]:
+    """Every ``X.txt`` with an ``X.gold.yaml`` beside it, and the micro-averaged total."""
+    pairs = [(t, t.with_name(t.stem + ".gold.yaml")) for t in sorted(folder.glob("*.txt"))]
+    pairs = [(t, g) for t, g in pairs if g.is_file()]
+    if not pairs:
+        raise InputError("no annotated articles (X.txt with X.gold.yaml beside it)", where=str(folder))
+    files = [evaluate_file(t, g) for t, g in pairs]
+    total = Scores({}, {}, [], [], [], [])
+    for f in files:
+        total.add(f.scores)
+    return files, total
+
+
+def _prf(p: PRF) -> dict[str, float | int]:
+    return {"precision": round(p.precision, 3), "recall": round(p.recall, 3), "f1": round(p.f1, 3),
+            "tp": p.tp, "fp": p.fp, "fn": p.fn}
+
+
+def _rec(r: Record) -> dict[str, Any]:
+    return {"type": r.type, "agent": r.agent, "target": r.target, "date": r.date, "status": r.status}
+
+
+def report_json(files: list[FileScore], total: Scores) -> dict[str, Any]:
+    return {
+        "tiers": {k: _prf(v) for k, v in total.tiers.items()},
+        "types": {k: _prf(v) for k, v in sorted(total.types.items())},
+        "files": [{
+            "file": f.name,
+            "tiers": {k: _prf(v) for k, v in f.scores.tiers.items()},
+            "misses": [{"tier": tier, **_rec(r)} for tier, r in f.scores.misses],
+            "false_alarms": [_rec(r) for r in f.scores.false_alarms],
+            "must_not_violations": [{k: (str(v) if k == "record" else v) for k, v in m.items()}
+                                    for m in f.scores.must_not_violations],
+        } for f in files],
+    }
+
+
+def report_text(files: list[FileScore], total: Scores) -> str:
+    line = lambda name, s: f"{name:<34} " + "  ".join(  # noqa: E731
+        f"{t}: P {s.tiers[t].precision:.2f} R {s.tiers[t].recall:.2f} F1 {s.tiers[t].f1:.2f}"
+        for t in ("core", "extended"))
+    out = [line(f.name, f.scores) for f in files] + [line("ALL", total), "", "per type (core + extended):"]
+    for name, p in sorted(total.types.items()):
+        out.append(f"  {name:<16} P {p.precision:.2f} R {p.recall:.2f} F1 {p.f1:.2f}  (tp {p.tp}, fp {p.fp}, fn {p.fn})")
+    fmt = lambda r: f"{r.type} {r.agent or '-'} -> {r.target or '-'} {r.date or 'undated'} ({r.status or '?'})"  # noqa: E731
+    for f in files:
+        for tier, r in f.scores.misses:
+            out.append(f"miss        {f.name}: [{tier}] {fmt(r)}")
+        for r in f.scores.false_alarms:
+            out.append(f"false alarm {f.name}: {fmt(r)}")
+        for m in f.scores.must_not_violations:
+            out.append(f"MUST NOT    {f.name}: {fmt(m['record'])}: {m.get('why', '')}")
+    return "\n".join(out)
+
+
+@click.command("eval")
+@click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable scores.")
+def eval_command(folder: Path, as_json: bool) -> None:
+    """Score extraction on annotated articles: each X.txt with an X.gold.yaml beside it.
+
+    Each article is ingested into a fresh temporary store with the gold's publication date and
+    language, and its who-did-what rows (status any) are compared with the gold records on type,
+    agent code, target code and date. Prints precision, recall and F1 per tier and per type,
+    every miss, every false alarm and every must_not_assert violated.
+    """
+    files, total = evaluate_dir(folder)
+    if as_json:
+        json.dump(report_json(files, total), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        click.echo(report_text(files, total))
