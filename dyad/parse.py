@@ -53,8 +53,13 @@ def format_of(path: Path, given: str | None = None) -> str:
     return fmt
 
 
-def read(path: Path | str, *, fmt: str | None = None) -> list[SourceGraph]:
-    """Parse an RDF file into its source graphs (raises InputError naming the file and line)."""
+def read(path: Path | str, *, fmt: str | None = None,
+         default_source: URIRef | None = None) -> list[SourceGraph]:
+    """Parse an RDF file into its source graphs (raises InputError naming the file and line).
+
+    ``default_source`` names the graph of a file that describes no source (``dyad submit``
+    then adds the submission itself); without it such a file is refused.
+    """
     path = Path(path)
     fmt = format_of(path, fmt)
     data = _read_bytes(path)
@@ -88,7 +93,7 @@ def read(path: Path | str, *, fmt: str | None = None) -> list[SourceGraph]:
                                  "source's triples in the graph named by the source IRI", where=str(path))
             continue
         clean = prepare(g, origin=str(path), salt=hashlib.sha256(data).hexdigest())
-        out.append(SourceGraph(name or _source_of(clean, str(path)), clean, str(path)))
+        out.append(SourceGraph(name or _source_of(clean, str(path), default_source), clean, str(path)))
     if not out:
         raise InputError("no triples", where=str(path))
     return out
@@ -129,10 +134,12 @@ def _skolemise(g: Graph, salt: str) -> Graph:
     return out
 
 
-def _source_of(g: Graph, origin: str) -> URIRef:
+def _source_of(g: Graph, origin: str, default: URIRef | None = None) -> URIRef:
     sources = sorted({s for cls in _SOURCE_CLASSES for s in g.subjects(RDF.type, cls)})
     if len(sources) == 1 and isinstance(sources[0], URIRef):
         return sources[0]
+    if not sources and default is not None:
+        return default
     if not sources:
         raise InputError("no source: describe the article or submission the events come from "
                          "(a dy:Article or dy:Submission), or use 'dyad submit'", where=origin)
