@@ -14,7 +14,6 @@ import pyoxigraph as ox
 
 from dyad import __version__, queries
 from dyad.errors import DyadError, InputError
-from dyad.namespace import PREFIXES
 from dyad.store import Store, default_path
 
 STORE_HELP = "Store folder (default: $DYAD_STORE, else ~/.local/share/dyad/store)."
@@ -44,7 +43,7 @@ LAZY_COMMANDS = {
     "eval": "dyad.evaluate:eval_command",
     "submit": "dyad.submit:submit",
     "serve": "dyad.serve:serve",
-    "push": "dyad.remote:push",
+    "push": "dyad.push:push",
 }
 
 
@@ -95,24 +94,20 @@ def load(files: tuple[Path, ...], fmt: str | None, store_dir: Path | None) -> No
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", default=None, help="RDF syntax when the extension does not say.")
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text",
+              show_default=True, help="text: one line per problem; turtle: the SHACL validation report; json.")
+@click.option("--input-format", "form", default=None,
+              type=click.Choice(["yaml", "csv", "turtle", "nt", "trig", "nquads", "json-ld", "xml"]),
+              help="The file's form when its extension does not say.")
 @store_option
-def validate(files: tuple[Path, ...], fmt: str | None, store_dir: Path | None) -> None:
-    """Check RDF FILES against the shapes without writing anything.
+def validate(files: tuple[Path, ...], fmt: str, form: str | None, store_dir: Path | None) -> None:
+    """Check FILES (RDF or the simple YAML/CSV form) as 'dyad submit' would, writing nothing.
 
     Exit 0 when they conform (warnings allowed), 1 on violations, 2 when a file is unreadable.
     """
-    from dyad import gate, parse
+    from dyad.submit import run_validate
 
-    sources = [s for f in files for s in parse.read(f, fmt=fmt)]
-    path = store_dir or default_path()
-    store = Store(path, read_only=True) if path.exists() else Store(None)
-    failed = 0
-    for c in gate.check(store, sources):
-        click.echo(f"{c.source.origin}: {c.source.name}")
-        click.echo(c.report.format_text())
-        failed += not c.report.conforms
-    sys.exit(1 if failed else 0)
+    run_validate(files, fmt, store_dir, form)
 
 
 @cli.command()
@@ -151,31 +146,11 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, endp
     store = open_store(store_dir, read_only=True)
     answer = queries.solutions(store, q, values)
     if fmt == "table":
-        click.echo(_table(answer))
+        click.echo(queries.table(answer))
     else:
         out = sys.stdout.buffer
         answer.serialize(out, RESULT_FORMATS[fmt])
         out.flush()
-
-
-def _table(answer: ox.QuerySolutions) -> str:
-    columns = [v.value for v in answer.variables]
-    rows = [[_cell(sol[c]) for c in columns] for sol in answer]
-    widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
-    widths = [min(w, 60) for w in widths]
-    line = lambda cells: "  ".join(c[:w].ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
-    return "\n".join([line(columns), line(["-" * w for w in widths]), *map(line, rows),
-                      f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
-
-
-def _cell(term: object) -> str:
-    if term is None:
-        return ""
-    value = term.value  # type: ignore[attr-defined]
-    for prefix, ns in PREFIXES.items():
-        if isinstance(term, ox.NamedNode) and value.startswith(ns) and "/" not in value[len(ns):]:
-            return f"{prefix}:{value[len(ns):]}"
-    return value
 
 
 @cli.command()
@@ -183,13 +158,24 @@ def _cell(term: object) -> str:
               help="turtle and ntriples merge all graphs; nquads and trig keep one graph per source.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File to write (default: stdout).")
 @click.option("--source", "source", default=None, help="Export only this source graph (an IRI).")
+@click.option("--actor", default=None, metavar="CODE|IRI",
+              help="Only events where this actor (or anyone acting for it) is agent or target.")
+@click.option("--from", "date_from", default=None, metavar="DATE",
+              help="Only events ending on or after DATE (2024, 2024-06, 2024-W42, 2024-10-21).")
+@click.option("--to", "date_to", default=None, metavar="DATE", help="Only events starting on or before DATE.")
 @store_option
-def export(fmt: str, output: Path | None, source: str | None, store_dir: Path | None) -> None:
-    """Export the store as Turtle, N-Triples, N-Quads, TriG or JSON-LD, streamed."""
+def export(fmt: str, output: Path | None, source: str | None, actor: str | None, date_from: str | None,
+           date_to: str | None, store_dir: Path | None) -> None:
+    """Export the store as Turtle, N-Triples, N-Quads, TriG or JSON-LD, streamed.
+
+    With --actor/--from/--to, only the matching events, with their reports, evidence, sources'
+    metadata and the actors and places they name (queries/export-selection.rq).
+    """
     from dyad.export import export_store
 
     store = open_store(store_dir, read_only=True)
-    export_store(store, EXPORT_FORMATS[fmt], output, source=source)
+    export_store(store, EXPORT_FORMATS[fmt], output, source=source, actor=actor,
+                 date_from=date_from, date_to=date_to)
 
 
 @cli.command()

@@ -3,6 +3,11 @@
 Turtle and N-Triples are graph formats: they get the union of all graphs, each triple once.
 N-Quads and TriG keep one named graph per source, so a triple store receives sources it can
 replace one by one. Turtle and TriG carry Dyad's prefixes.
+
+A selection (an actor, a date range) exports only the matching events with what describes them:
+the named CONSTRUCT ``queries/export-selection.rq`` with its parameters bound. Its triples keep
+their named graphs in N-Quads and TriG (each triple goes to the graphs that hold it in the store).
+Full exports stream from the store with flat memory; nothing is collected in Python.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from dyad.errors import InputError
+from dyad import queries
+from dyad.errors import InputError, UsageError
 from dyad.namespace import PREFIXES
 from dyad.store import Store
 
@@ -21,13 +27,24 @@ _GRAPH_FORMATS = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES}
 _UNION = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
 
-def export_store(store: Store, fmt: ox.RdfFormat, output: Path | None, *, source: str | None = None) -> None:
-    """Write the store (or one source graph) in ``fmt`` to ``output`` (stdout when None)."""
+def export_store(store: Store, fmt: ox.RdfFormat, output: Path | None, *, source: str | None = None,
+                 actor: str | None = None, date_from: str | None = None, date_to: str | None = None) -> None:
+    """Write the store (or one source graph, or a selection) in ``fmt`` to ``output`` (stdout when None).
+
+    ``actor`` (a code or an IRI), ``date_from`` and ``date_to`` (ISO 8601 at any precision)
+    select events as the named queries do; they cannot be combined with ``source``.
+    Raises :class:`UsageError` for a bad selection, :class:`InputError` for an unknown source.
+    """
     if source is not None and not store.has_graph(URIRef(source)):
         raise InputError(f"no source graph {source} in the store")
     target = str(output) if output is not None else sys.stdout.buffer
     prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    if fmt in _GRAPH_FORMATS or fmt == ox.RdfFormat.JSON_LD:
+    values = {k: v for k, v in (("actor", actor), ("from", date_from), ("to", date_to)) if v is not None}
+    if values:
+        if source is not None:
+            raise UsageError("--source exports one graph whole; it cannot be combined with --actor/--from/--to")
+        _export_selection(store, fmt, target, values, prefixes)
+    elif fmt in _GRAPH_FORMATS or fmt == ox.RdfFormat.JSON_LD:
         options: dict[str, object] = {"use_default_graph_as_union": source is None}
         if source is not None:
             options["default_graph"] = ox.NamedNode(source)
@@ -42,3 +59,17 @@ def export_store(store: Store, fmt: ox.RdfFormat, output: Path | None, *, source
         store.dump(target, fmt, prefixes=prefixes)
     if output is None:
         sys.stdout.buffer.flush()
+
+
+def _export_selection(store: Store, fmt: ox.RdfFormat, target: object, values: dict[str, str],
+                      prefixes: dict[str, str] | None) -> None:
+    """The selected events and their neighbourhood, as the named CONSTRUCT gives them."""
+    try:
+        text = queries.bind(queries.load("export-selection"), values)
+    except UsageError as exc:  # say the export's option, not the query parameter
+        raise UsageError(str(exc).replace("--param ", "--", 1)) from None
+    triples = store.raw_query(text, use_default_graph_as_union=True)
+    if fmt in _GRAPH_FORMATS or fmt == ox.RdfFormat.JSON_LD:
+        ox.serialize(triples, target, fmt, prefixes=prefixes)
+    else:  # each triple in the graphs that hold it, so sources stay replaceable one by one
+        ox.serialize((q for t in triples for q in store.quads_of(t)), target, fmt, prefixes=prefixes)

@@ -20,7 +20,7 @@ from rdflib.namespace import XSD
 
 from dyad import dates
 from dyad.errors import InputError, UsageError
-from dyad.namespace import EVENT_CLASSES, STATUSES
+from dyad.namespace import EVENT_CLASSES, PREFIXES, STATUSES
 from dyad.resources import root
 
 if TYPE_CHECKING:
@@ -178,16 +178,20 @@ def bind(query: NamedQuery, values: dict[str, str]) -> str:
                              + (", ".join(sorted(known)) or "none"))
     if not query.params:
         return query.text
-    row = []
+    bound: list[tuple[str, str]] = []
     for p in query.params:
         given = values.get(p.name, p.default)
         if given is None and p.required:
             raise UsageError(f"query {query.name} needs --param {p.name}=... ({p.doc})")
         term = term_for(p, given) if given is not None else None
-        row.append("UNDEF" if term is None else str(term))
+        if term is not None:
+            bound.append((f"?p_{p.name}", str(term)))
     block = _VALUES.search(query.text)
     assert block is not None  # parse() checked it
-    new_block = f"VALUES ({block['vars'].strip()}) {{ ({' '.join(row)}) }}"
+    # Parameters left unbound are left out of the block rather than written UNDEF: the queries
+    # test them with BOUND(), and some engines (Virtuoso 7) join UNDEF rows wrongly.
+    new_block = (f"VALUES ({' '.join(v for v, _ in bound)}) {{ ({' '.join(t for _, t in bound)}) }}"
+                 if bound else "")
     return query.text[: block.start()] + new_block + query.text[block.end():]
 
 
@@ -206,4 +210,26 @@ def run(store: Store, query: NamedQuery, values: dict[str, str] | None = None) -
     return Result(columns, [[sol[c] for c in columns] for sol in answer])
 
 
-__all__ = ["NamedQuery", "Param", "Result", "available", "bind", "load", "parse", "run", "solutions", "term_for"]
+def table(answer: ox.QuerySolutions) -> str:
+    """A SELECT answer as a text table for people: IRIs shortened by Dyad's prefixes, cells cut at
+    60 characters, a row count at the end. The local and the remote ``dyad query`` print this."""
+    columns = [v.value for v in answer.variables]
+    rows = [[_cell(sol[c]) for c in columns] for sol in answer]
+    widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
+    widths = [min(w, 60) for w in widths]
+    line = lambda cells: "  ".join(c[:w].ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    return "\n".join([line(columns), line(["-" * w for w in widths]), *map(line, rows),
+                      f"({len(rows)} row{'s' if len(rows) != 1 else ''})"])
+
+
+def _cell(term: object) -> str:
+    if term is None:
+        return ""
+    value = term.value  # type: ignore[attr-defined]
+    for prefix, ns in PREFIXES.items():
+        if isinstance(term, ox.NamedNode) and value.startswith(ns) and "/" not in value[len(ns):]:
+            return f"{prefix}:{value[len(ns):]}"
+    return value
+
+
+__all__ = ["NamedQuery", "Param", "Result", "available", "bind", "load", "parse", "run", "solutions", "table", "term_for"]

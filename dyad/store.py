@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -61,6 +61,14 @@ class WriteResult:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.removed)
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """What a bulk load left in the store: all quads, and the events summarised."""
+
+    quads: int
+    events: int
 
 
 @dataclass(frozen=True)
@@ -132,6 +140,17 @@ class Store:
         """The pyoxigraph query result itself, for the SPARQL endpoint and exports."""
         return self._ox.query(sparql, **options)
 
+    def raw_update(self, sparql: str) -> None:
+        """Run a SPARQL Update as is, in one transaction (for ``dyad serve --token``).
+
+        It bypasses validation and the ``dyg:derived`` summaries; Dyad's own writes go through
+        :meth:`write_source`.
+        """
+        try:
+            self._ox.update(sparql)
+        except OSError as exc:
+            raise StoreError(f"write failed, store unchanged: {exc}", where=str(self.path)) from None
+
     def graph_triples(self, graph: URIRef) -> set[Triple]:
         """All triples of one named graph, as rdflib terms."""
         g = ox.NamedNode(str(graph))
@@ -144,6 +163,12 @@ class Store:
         """Whether named graph ``graph`` holds ``triple``."""
         s, p, o = (to_ox(t) for t in triple)
         return any(True for _ in self._ox.quads_for_pattern(s, p, o, to_ox(graph)))
+
+    def quads_of(self, triple: ox.Triple) -> Iterator[ox.Quad]:
+        """The quads holding ``triple`` in named graphs (streamed pyoxigraph quads, for exports)."""
+        for q in self._ox.quads_for_pattern(triple.subject, triple.predicate, triple.object):
+            if isinstance(q.graph_name, ox.NamedNode):
+                yield q
 
     def has_graph(self, graph: URIRef) -> bool:
         return self._ox.contains_named_graph(ox.NamedNode(str(graph)))
@@ -359,6 +384,82 @@ class Store:
             self._ox.update(" ;\n".join(parts))
         except OSError as exc:
             raise StoreError(f"write failed, store unchanged: {exc}", where=str(self.path)) from None
+
+    def bulk_load(self, path: Path | str, *, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> BulkResult:
+        """Load a large dataset that is already laid out as the store lays it out, fast.
+
+        For trusted data only (a ``dyad export --format nquads`` of another store, the benchmark
+        generator): one named graph per source holding that source's own statements, shared
+        descriptions once in ``dyg:entities``. Nothing is validated and the load is not one
+        transaction (pyoxigraph's bulk loader writes index files directly); use
+        :meth:`write_source` through ``gate.admit`` for anything else. The file must not write
+        Dyad's own graphs (``dyg:ontology``, ``dyg:actors``); ``dyg:derived`` is recomputed for
+        every event afterwards (:meth:`rebuild_derived`).
+
+        :raises StoreError: when the file cannot be read, or it wrote Dyad's own graphs.
+        """
+        base_before = self._base_size()
+        try:
+            self._ox.bulk_load(path=str(path), format=fmt)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"bulk load failed, the store may hold part of the file: {exc}",
+                             where=str(path)) from None
+        if self._base_size() != base_before:
+            raise StoreError("the file writes Dyad's own graphs (dyg:ontology, dyg:actors); the store "
+                             "now holds them mixed: recreate it", where=str(path))
+        events = self.rebuild_derived()
+        return BulkResult(quads=len(self._ox), events=events)
+
+    def _base_size(self) -> int:
+        return sum(1 for g in (ONTOLOGY_GRAPH, ACTORS_GRAPH)
+                   for _ in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(str(g))))
+
+    _REPORTS = (
+        "SELECT ?event ?status ?source ?issued WHERE {"
+        f" ?report <{DY.reportOf}> ?event ; <{DY.status}> ?status ; <{DY.source}> ?source ."
+        f" OPTIONAL {{ ?source <{DCTERMS.issued}> ?issued }} }}"
+    )
+
+    def rebuild_derived(self) -> int:
+        """Recompute ``dyg:derived`` for every event in one pass (after a bulk load).
+
+        The same summary :meth:`write_source` keeps up to date one source at a time (best status
+        by rank, number of reporting sources, first source by publication time then IRI),
+        computed from one SPARQL join over all reports and written with the bulk writer.
+        Returns the number of events summarised.
+        """
+        d = ox.NamedNode(str(DERIVED_GRAPH))
+        if any(True for _ in self._ox.quads_for_pattern(None, None, None, d)):
+            self._ox.remove_graph(d)
+        rank = {str(k): v for k, v in _RANK.items()}
+        best: dict[ox.NamedNode, tuple[int, ox.NamedNode]] = {}
+        sources: dict[ox.NamedNode, set[ox.NamedNode]] = {}
+        first: dict[ox.NamedNode, tuple[str, str, ox.NamedNode]] = {}
+        utc: dict[str, str] = {}
+        for event, status, source, issued in self._ox.query(self._REPORTS, use_default_graph_as_union=True):
+            r = rank.get(status.value, 99)
+            held = best.get(event)
+            if held is None or r < held[0]:
+                best[event] = (r, status)
+            sources.setdefault(event, set()).add(source)
+            stamp = issued.value if issued is not None else None
+            key = utc.get(stamp) if stamp is not None else "~"
+            if key is None:
+                key = utc[stamp] = _utc(stamp)
+            candidate = (key, source.value, source)
+            if event not in first or candidate[:2] < first[event][:2]:
+                first[event] = candidate
+        status_p, count_p, first_p = (ox.NamedNode(str(p)) for p in (DY.status, DY.reportCount, DY.firstSource))
+        integer = ox.NamedNode(str(XSD.integer))
+
+        def summary() -> Iterable[ox.Quad]:
+            for event, (_, status) in best.items():
+                yield ox.Quad(event, status_p, status, d)
+                yield ox.Quad(event, count_p, ox.Literal(str(len(sources[event])), datatype=integer), d)
+                yield ox.Quad(event, first_p, first[event][2], d)
+
+        self._ox.bulk_extend(summary())
+        return len(best)
 
     def flush(self) -> None:
         if self.path is not None:

@@ -63,3 +63,17 @@ def test_labels_are_unique_per_language(ontology: Graph, language: str) -> None:
         if isinstance(v, Literal) and v.language == language
     ]
     assert sorted({x for x in labels if labels.count(x) > 1}) == []
+
+
+def test_event_classes_are_direct_subclasses_of_event() -> None:
+    """The named queries ask `?class rdfs:subClassOf dy:Event` without a property path, because
+    Virtuoso 7 evaluates `rdfs:subClassOf+` wrongly; so every event class must be a direct one."""
+    from rdflib import Graph
+    from rdflib.namespace import RDFS
+
+    from dyad.namespace import DY, EVENT_CLASSES
+    from dyad.resources import resource
+
+    g = Graph().parse(resource("ontology", "dyad.ttl"))
+    direct = {c for c in g.subjects(RDFS.subClassOf, DY.Event)}
+    assert set(EVENT_CLASSES) == direct
