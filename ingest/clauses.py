@@ -106,14 +106,15 @@ def triggers(language: str) -> dict[str, Any]:
     return _load(language)["events"]
 
 
-def clause_start(doc: Doc, lo: int, t: int, w: Words, *, commas: bool) -> int:
-    """First token of the clause holding token t (sentence starts at lo)."""
+def clause_start(doc: Doc, lo: int, t: int, w: Words, *, commas: bool, skip: frozenset[int] = frozenset()) -> int:
+    """First token of the clause holding token t (sentence starts at lo); `skip`: coordinators
+    that join noun phrases ("X and Y"), not clauses."""
     i = t - 1
     while i >= lo:
         tok = doc[i]
         if commas and tok.text == ",":
             return i + 1
-        for name in ("complementizers", "boundaries", "speech") + (("coordinators",) if commas else ()):
+        for name in ("complementizers", "boundaries", "speech") + (("coordinators",) if commas and i not in skip else ()):
             if w.ending_at(doc, i + 1, name, lo):
                 return i + 1
         if tok.text in ('"', "“", "”"):
@@ -122,14 +123,14 @@ def clause_start(doc: Doc, lo: int, t: int, w: Words, *, commas: bool) -> int:
     return lo
 
 
-def clause_end(doc: Doc, t: int, hi: int, w: Words, *, commas: bool) -> int:
-    """End (exclusive) of the clause holding token t."""
+def clause_end(doc: Doc, t: int, hi: int, w: Words, *, commas: bool, skip: frozenset[int] = frozenset()) -> int:
+    """End (exclusive) of the clause holding token t; `skip` as in clause_start."""
     i = t + 1
     while i < hi:
         tok = doc[i]
         if (commas and tok.text == ",") or tok.text in ('"', "“", "”"):
             return i
-        for name in ("complementizers", "boundaries") + (("coordinators",) if commas else ()):
+        for name in ("complementizers", "boundaries") + (("coordinators",) if commas and i not in skip else ()):
             if w.at(doc, i, name, 0, hi):
                 return i
         i += 1

@@ -1,20 +1,18 @@
-"""Events from sentences: triggers (data) + roles, time and factuality (rules in ingest.clauses).
+"""Events from sentences: triggers (data) applied sentence by sentence to the article body.
 
-Triggers and role rules are data (``data/lexicons/<lang>/triggers.yaml``); this module applies
-them, sentence by sentence, to the body of the article (title and caption repeat the body):
+Triggers and role rules are data (``data/lexicons/<lang>/triggers.yaml``); the title and caption
+repeat the body and are skipped. For each trigger:
 
-1. a trigger counts unless negated ("tidak memanggil", "did not send") or inside an if-clause;
-2. agent = the actor before it in its clause (pairs give two agents; a subjectless coordinated
-   verb takes the sentence subject; "Kami ..." inside a quote takes the quoted speaker);
-3. target by the type's role rule (envoy, destination, object, direct, with);
-4. date = the time expression of its clause (never the publication date), place = "di X";
-5. status: reported; alleged when embedded in someone else's speech or claim (claimant kept);
-   unconfirmed under "cannot confirm"; hypothetical under "akan", "bersiap", "will", "plans to".
+1. it counts unless negated ("tidak memanggil", "did not send") or inside an if-clause;
+2. agent and target: ``ingest.roles`` (clause subject, pairs, group references, participles,
+   coordinated verbs, the type's target rule);
+3. date = the time expression of its clause (never the publication date), place = "di X";
+4. status and claimants: ``ingest.factuality``;
+5. a definite object with no actor ("condemned the claim") is resolved by ``ingest.discourse``.
 
-Then article-level rules: a speech act whose complement alleges another state's deployment is an
-Accusation about it; "said ... cannot confirm" is a Statement; an undated mention takes the date
-of the same event mentioned with one; a coordinated demand takes its summons' date and target;
-a denial links what it denies; agreements are symmetric (one event per direction).
+Then speech acts that are events (alleging another state's deployment is an Accusation; "said ...
+cannot confirm", concern, or an official's statement is a Statement) and the article-level rules
+of ``ingest.discourse``. Agreements and joint meetings are symmetric (one event per direction).
 """
 
 from __future__ import annotations
@@ -31,9 +29,10 @@ from spacy.tokens import Doc
 
 from dyad.dates import DateValue
 from dyad.namespace import DY
-from ingest import clauses
+from ingest import clauses, discourse, factuality, roles
 from ingest.actors import ActorMention, _nlp, doc_for, sentence_bounds
 from ingest.clauses import Words
+from ingest.roles import Sent, coded
 
 __all__ = ["EventMention", "extract"]
 
@@ -55,6 +54,7 @@ class EventMention:
     # extraction bookkeeping (not part of the contract's meaning)
     coordinated: bool = field(default=False, repr=False)
     claim_ref: bool = field(default=False, repr=False)
+    same_time: bool = field(default=False, repr=False)  # "Hours later", "in the same statement"
 
 
 @dataclass(frozen=True)
@@ -67,37 +67,33 @@ class _Trigger:
     not_after: frozenset[str]
     requires_target: bool
     symmetric: bool
+    pair: bool  # counts only with two parties ("X and Y discussed", "kedua menteri membahas")
 
 
 @lru_cache(maxsize=8)
-def _matcher(language: str) -> tuple[PhraseMatcher, list[_Trigger]]:
+def _matcher(language: str) -> tuple[PhraseMatcher, list[_Trigger], dict[str, str]]:
+    """The trigger matcher, its entries, and the event nouns ("deployment" -> TroopDeployment)."""
     nlp = _nlp(language)
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     entries: list[_Trigger] = []
+    nouns: dict[str, str] = {}
 
     def toks(s: str) -> tuple[str, ...]:
         return tuple(t.lower_ for t in nlp.make_doc(s))
 
     for etype, spec in clauses.triggers(language).items():
+        for noun in spec.get("nouns", ()):
+            nouns[str(noun).lower()] = etype
         for entry in spec["triggers"]:
             e = entry if isinstance(entry, dict) else {"phrase": entry}
             objects = e.get("object", spec.get("objects", []))
             entries.append(_Trigger(
                 etype, spec.get("target", "object"), tuple(toks(o) for o in objects),
                 int(spec.get("window", 3)), bool(e.get("nominal")), frozenset(spec.get("not_after", [])),
-                bool(spec.get("requires_target")) or etype == "TroopDeployment", bool(spec.get("symmetric"))))
+                bool(spec.get("requires_target")) or etype == "TroopDeployment", bool(spec.get("symmetric")),
+                bool(e.get("pair"))))
             matcher.add(str(len(entries) - 1), [nlp.make_doc(e["phrase"])])
-    return matcher, entries
-
-
-@dataclass
-class _Sent:
-    lo: int
-    hi: int
-    start: int
-    end: int
-    mentions: list[tuple[int, int, ActorMention]]  # token start, token end, mention
-    times: list[tuple[int, int, Any]]
+    return matcher, entries, nouns
 
 
 def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], times: list[Any]) -> list[EventMention]:
@@ -105,21 +101,32 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
     lang = article.language
     doc = doc_for(article.text, lang, sentences)
     w = clauses.words(lang)
-    matcher, entries = _matcher(lang)
-    starts = [t.idx for t in doc]
+    matcher, entries, nouns = _matcher(lang)
+    starts = doc.user_data.get("dyad_starts")
+    if starts is None:  # iterating a Doc builds Token objects: once per text, not per call
+        starts = doc.user_data["dyad_starts"] = [t.idx for t in doc]
     parts = [getattr(s, "part", "body") for s in sentences]
     body_start = getattr(article, "body_start", 0)
     events: list[EventMention] = []
+    pair: list[ActorMention] = []
+    all_mentions = _tok_spans(actors, starts, 0, len(article.text))
     for (s, e), part in zip(sentence_bounds(sentences), parts):
         if part != "body" or e <= body_start:
             continue
         lo, hi = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
         if lo >= hi:
             continue
-        sent = _Sent(lo, hi, s, e, _tok_spans(actors, starts, s, e), _tok_spans(times, starts, s, e))
+        mentions = _tok_spans(actors, starts, s, e)
+        sent = Sent(lo, hi, s, e, mentions, _tok_spans(times, starts, s, e), roles.np_coordinators(doc, mentions, w), pair)
         found = sorted((i, j, entries[int(doc.vocab.strings[mid])]) for mid, i, j in matcher(doc[lo:hi]))
-        _sentence_events(doc, sent, found, w, events)  # a Span matcher gives doc positions
-    _article_rules(events)
+        first = len(events)
+        _sentence_events(doc, sent, found, w, events, matcher)
+        _speech_acts(doc, sent, w, events, first)
+        for ev in events[first:]:
+            if ev.type in (DY.Condemnation, DY.Accusation) and not ev.targets:
+                _resolve_object(doc, sent, ev, all_mentions, events[:first], nouns, w)
+        pair = _last_pair(doc, sent, events[first:], w) or pair
+    discourse.article_rules(events)
     return events
 
 
@@ -133,12 +140,22 @@ def _tok_spans(items: list[Any], starts: list[int], s: int, e: int) -> list[tupl
     return out
 
 
-def _coded(m: ActorMention) -> bool:
-    return m.code is not None
+def _last_pair(doc: Doc, sent: Sent, new: list[EventMention], w: Words) -> list[ActorMention]:
+    """The last two states named together ("Indonesia dan Prancis"): what "kedua negara" means next."""
+    for ev in reversed(new):
+        parties = {p.code: p for p in ev.agents + ev.targets if p.kind == "state"}
+        if len(parties) == 2 and (len(ev.agents) == 2 or ev.type == DY.Agreement):
+            return list(parties.values())
+    joined = [a for a in sent.mentions if a[1] in sent.np_and and a[2].kind == "state"]
+    for a in reversed(joined):
+        b = next((x for x in sent.mentions if x[0] > a[1] and all(k in sent.np_and for k in range(a[1], x[0]))), None)
+        if b is not None and b[2].kind == "state" and b[2].code != a[2].code:
+            return [a[2], b[2]]
+    return []
 
 
-def _sentence_events(doc: Doc, sent: _Sent, found: list[tuple[int, int, _Trigger]], w: Words,
-                     events: list[EventMention]) -> None:
+def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]], w: Words,
+                     events: list[EventMention], matcher: PhraseMatcher) -> None:
     first_in_sentence = len(events)
     used: set[int] = set()
     for i, j, trig in found:
@@ -155,10 +172,9 @@ def _sentence_events(doc: Doc, sent: _Sent, found: list[tuple[int, int, _Trigger
             if hit is None:
                 continue
             obj_end, troops = hit[1], _number(doc, j, hit[0], w)
-        ev = _event(doc, sent, i, j, obj_end, trig, troops, w, events, first_in_sentence)
+        ev = _event(doc, sent, i, j, obj_end, trig, troops, w, events, first_in_sentence, matcher)
         if ev is not None:
             events.extend(ev)
-    _speech_acts(doc, sent, w, events, first_in_sentence)
 
 
 def _object(doc: Doc, lo: int, hi: int, objects: tuple[tuple[str, ...], ...]) -> tuple[int, int] | None:
@@ -192,111 +208,89 @@ def _number(doc: Doc, lo: int, hi: int, w: Words) -> int | None:
     return None
 
 
-def _actor_at(sent: _Sent, i: int) -> tuple[int, int, ActorMention] | None:
-    for a in sent.mentions:
-        if a[0] <= i < a[1]:
-            return a
-    return None
+def _subject_agents(doc: Doc, sent: Sent, i: int, w: Words, matcher: PhraseMatcher) -> list[ActorMention]:
+    """The sentence subject, for a verb without its own: the agent of the sentence's first verb."""
+    head = _first_verb(doc, sent, w, matcher)
+    if head is not None and head < i:
+        return roles.agents_left(doc, sent, head, sent.lo, w)
+    return []
 
 
-def _agents_left(doc: Doc, sent: _Sent, t: int, lo: int, w: Words) -> list[ActorMention]:
-    """The nearest coded actor before token t (from lo), with its pair partner; skips appositives."""
-    k = t - 1
-    while k >= lo and (w.at(doc, k, "adverbs", lo, t) or w.at(doc, k, "hypothetical", lo, t)
-                       or doc[k].text in ("(", ")") or _is_time(sent, k)):
+def _in_demand_complement(doc: Doc, sent: Sent, cl_lo: int, w: Words) -> bool:
+    """The clause is the content of a demand ("demanded that X hold ... and summoned"): a past-tense
+    verb coordinated there belongs to the main clause."""
+    k = cl_lo - w.ending_at(doc, cl_lo, "complementizers", sent.lo) - 1
+    while k >= sent.lo and roles.is_time(sent, k):
         k -= 1
-    if k >= lo and doc[k].text == ",":  # "Malaysia, yang juga ..., mengecam": skip the appositive
-        k2 = k - 1
-        while k2 >= lo and doc[k2].text != ",":
-            k2 -= 1
-        if k2 >= lo:
-            k = k2
-    cands = [a for a in sent.mentions if lo <= a[0] and a[1] <= k + 1 and _coded(a[2]) and not _locative(doc, a[0], w)]
-    if not cands:
-        return []
-    best = cands[-1]
-    agents = [best[2]]
-    # a pair: "Baik Rusia maupun Korea Utara", "Indonesia dan Australia", "both X and Y"
-    before = best[0] - 1
-    if before >= lo and w.at(doc, before, "pair_joiners", lo):
-        prev = [a for a in cands if a[1] == before]
-        if prev:
-            agents.insert(0, prev[0][2])
-    return agents
+    return k >= sent.lo and bool(w.at(doc, k, "demand_verbs", sent.lo, cl_lo))
 
 
-def _is_time(sent: _Sent, k: int) -> bool:
-    return any(a <= k < b for a, b, _ in sent.times)
-
-
-def _locative(doc: Doc, i: int, w: Words) -> bool:
-    return any(w.ending_at(doc, i, name) for name in ("place", "destination")) or (
-        i > 0 and doc[i - 1].lower_ in ("dari", "from"))
-
-
-def _event(doc: Doc, sent: _Sent, i: int, j: int, obj_end: int, trig: _Trigger, troops: int | None, w: Words,
-           events: list[EventMention], first: int) -> list[EventMention] | None:
-    cl_lo = clauses.clause_start(doc, sent.lo, i, w, commas=False)
-    cl_hi = clauses.clause_end(doc, i, sent.hi, w, commas=False)
+def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, troops: int | None, w: Words,
+           events: list[EventMention], first: int, matcher: PhraseMatcher) -> list[EventMention] | None:
+    cl_lo = clauses.clause_start(doc, sent.lo, i, w, commas=False, skip=sent.np_and)
+    cl_hi = clauses.clause_end(doc, i, sent.hi, w, commas=False, skip=sent.np_and)
     coordinated = False
     if trig.nominal:
-        after = [a for a in sent.mentions if j <= a[0] < min(cl_hi, obj_end + 3) and _coded(a[2])]
+        after = [a for a in sent.mentions if j <= a[0] < min(cl_hi, obj_end + 3) and coded(a[2])]
         agents = [after[0][2]] if after else []
     else:
-        agents = [] if _after_coordinator(doc, sent, i, w) else _agents_left(doc, sent, i, cl_lo, w)
+        agents = _subject_agents(doc, sent, i, w, matcher) if roles.participial(doc, sent, i, w) else []
+        coordinated = bool(agents)
+    if not trig.nominal and not agents:
+        conj = roles.after_coordinator(doc, sent, i, w)
+        agents = [] if conj else roles.agents_left(doc, sent, i, cl_lo, w)
         if agents and agents[0].text.lower() in {" ".join(p) for p in w.sets.get("first_person", ())}:
             agents = []
-        if not agents and (cl_lo == sent.lo or doc[cl_lo - 1].text != '"') and not w.ending_at(doc, cl_lo, "complementizers"):
-            # a verb without its own subject ("... memanggil X dan mendesak ..."): the sentence subject
-            head = _first_verb(doc, sent, w)
-            if head is not None and head < i:
-                agents = _agents_left(doc, sent, head, sent.lo, w)
+        if not agents and (cl_lo == sent.lo or doc[cl_lo - 1].text != '"'):
+            if conj or cl_lo == sent.lo or _in_demand_complement(doc, sent, cl_lo, w):
+                # a verb without its own subject ("... memanggil X dan mendesak ..."): the sentence subject
+                agents = _subject_agents(doc, sent, i, w, matcher)
                 coordinated = bool(agents)
-            elif cl_lo > sent.lo:  # "Rutte, setelah panggilan telepon ...": the subject before the clause
-                agents = _agents_left(doc, sent, i, sent.lo, w)
+            elif not w.ending_at(doc, cl_lo, "complementizers") and not w.ending_at(doc, cl_lo, "contrast"):
+                # "Rutte, setelah panggilan telepon ...": the subject before the clause (not after "but")
+                agents = roles.agents_left(doc, sent, i, sent.lo, w)
         if not agents:
-            agents = _quoted_speaker(doc, sent, i, w)
+            agents = roles.quoted_speaker(doc, sent, i, w)
     if not agents:
         return None
-    targets = _targets(doc, sent, i, j, obj_end, cl_hi, trig, agents, w)
+    targets = roles.targets(doc, sent, trig.type, trig.target, j, obj_end, cl_hi, w)
     if targets is None:
         return None
     codes = {a.code for a in agents}
     targets = [t for t in targets if t.code not in codes]
-    if trig.requires_target and not targets:
+    symmetric = trig.symmetric or (trig.type == "Consultation" and len(agents) > 1 and not targets)
+    if trig.pair and len(agents) < 2:
         return None
-    date = _date(doc, sent, i, w)
+    if (trig.requires_target or trig.type == "Consultation") and not targets and not (symmetric and len(agents) > 1):
+        if trig.type == "TroopDeployment":  # no destination state, but still what a speaker may allege
+            sent.claims.append((doc[i].idx, agents))
+        return None  # a deployment goes somewhere; a consultation is held with someone
+    framed = factuality.frame(doc, sent, i, w)
+    date = _date(doc, sent, i, w, framed[0] if framed else None)
     if date is None and coordinated:
-        head = _first_verb(doc, sent, w)
+        head = _first_verb(doc, sent, w, matcher)
         date = _date(doc, sent, head, w) if head is not None else None
-    status, claimants = _status(doc, sent, i, cl_lo, agents, w, events, first, trig.nominal)
+    status, claimants = factuality.status(doc, sent, i, cl_lo, agents, w, events, first, trig.nominal, framed)
     place = _place(doc, j, cl_hi, w) if trig.type in ("Summons", "Consultation", "Agreement") else None
     topic = None
     claim_ref = False
     if trig.type == "Denial":
         claim_ref = bool(_object(doc, j, min(sent.hi, j + 3), tuple(w.sets.get("claim_nouns", ()))))
         topic = doc[j:clauses.clause_end(doc, j, sent.hi, w, commas=True)].text.strip() or None
+    same_time = any(w.at(doc, k, "same_time", sent.lo, i) for k in range(sent.lo, i))
     ev = EventMention(getattr(DY, trig.type), agents, targets, [], topic, date, status, claimants, troops, place,
-                      (sent.start, sent.end), (doc[i].idx, doc[j - 1].idx + len(doc[j - 1])), coordinated, claim_ref)
-    if trig.symmetric or (trig.type == "Consultation" and len(agents) > 1 and not targets):
-        return _directions(ev)
-    return [ev]
+                      (sent.start, sent.end), (doc[i].idx, doc[j - 1].idx + len(doc[j - 1])), coordinated, claim_ref,
+                      same_time)
+    return _directions(ev) if symmetric else [ev]
 
 
-def _after_coordinator(doc: Doc, sent: _Sent, i: int, w: Words) -> bool:
-    """The trigger follows "dan"/"and" (adverbs and times may intervene): a coordinated verb."""
-    k = i - 1
-    while k >= sent.lo and (w.at(doc, k, "adverbs", sent.lo, i) or _is_time(sent, k)):
-        k -= 1
-    return k >= sent.lo and bool(w.ending_at(doc, k + 1, "coordinators", sent.lo))
-
-
-def _first_verb(doc: Doc, sent: _Sent, w: Words) -> int | None:
-    """The sentence's main verb: its first trigger or speech verb."""
-    matcher, _ = _matcher(doc.lang_) if doc.lang_ in ("id", "en") else (None, None)
-    firsts = [i for _, i, _ in matcher(doc[sent.lo:sent.hi])] if matcher is not None else []
-    firsts += [k for k in range(sent.lo, sent.hi) if w.at(doc, k, "speech", sent.lo, sent.hi)]
-    return min(firsts) if firsts else None
+def _first_verb(doc: Doc, sent: Sent, w: Words, matcher: PhraseMatcher) -> int | None:
+    """The sentence's main verb: its first trigger or speech verb (computed once per sentence)."""
+    if sent.head is None:
+        firsts = [i for _, i, _ in matcher(doc[sent.lo:sent.hi])]
+        firsts += [k for k in range(sent.lo, sent.hi) if w.at(doc, k, "speech", sent.lo, sent.hi)]
+        sent.head = min(firsts) if firsts else -1
+    return sent.head if sent.head >= 0 else None
 
 
 def _directions(ev: EventMention) -> list[EventMention]:
@@ -312,67 +306,18 @@ def _directions(ev: EventMention) -> list[EventMention]:
         for b in parties:
             if a.code != b.code:
                 out.append(EventMention(ev.type, [a], [b], [], ev.topic, ev.date, ev.status, ev.claimants, ev.troops,
-                                        ev.place, ev.sentence, ev.trigger, ev.coordinated))
+                                        ev.place, ev.sentence, ev.trigger, ev.coordinated, False, ev.same_time))
     return out
 
 
-def _quoted_speaker(doc: Doc, sent: _Sent, i: int, w: Words) -> list[ActorMention]:
-    """'"Kami mengutuk ...," kata kementerian' / '"We condemn ...," the ministry said'."""
-    for k in range(i, sent.hi):
-        n = w.at(doc, k, "attribution", sent.lo, sent.hi)
-        if n and k > sent.lo and doc[k - 1].text in (",", '"', "”", "'"):
-            after = [a[2] for a in sent.mentions if k + n <= a[0] < k + n + 3 and _coded(a[2])]
-            before = [a[2] for a in sent.mentions if a[1] <= k and a[0] > i and _coded(a[2]) and doc[a[0] - 1].text in ('"', "”", ",")]
-            return after[:1] or before[-1:]
-    return []
-
-
-def _targets(doc: Doc, sent: _Sent, i: int, j: int, obj_end: int, cl_hi: int, trig: _Trigger,
-             agents: list[ActorMention], w: Words) -> list[ActorMention] | None:
-    after = [a for a in sent.mentions if j <= a[0] < cl_hi and _coded(a[2])]
-    rule = trig.target
-    if rule == "envoy":
-        first = next((a for a in after if not _locative(doc, a[0], w)), None)
-        if first is None or not first[2].envoy:
-            return None  # a summons calls in an envoy; anything else (a court, one's own) is not one
-        return [first[2]]
-    if rule == "destination":
-        for a in after:
-            if a[0] >= obj_end - 1 and w.ending_at(doc, a[0], "destination", j):
-                return [a[2]]
-            k = a[0]
-            while k > j and not w.ending_at(doc, k, "destination"):
-                k -= 1
-            if k > j and k >= obj_end and w.ending_at(doc, k, "destination") and all(
-                    doc[x].text not in (",",) for x in range(k, a[0])):
-                return [a[2]]
-        for a in after:
-            if w.ending_at(doc, a[0], "beneficiary", j):
-                return [a[2]]
-        return []
-    if trig.type == "Denial":  # the claimant of what is denied: "menolak pernyataan Korea Selatan"
-        for a in after:
-            if a[0] - j <= 4 and w.ending_at(doc, a[0], "claim_nouns", j):
-                return [a[2]]
-            if a[1] < len(doc) and doc[a[1]].lower_ in ("'s", "’s") and w.at(doc, a[1] + 1, "claim_nouns"):
-                return [a[2]]
-        return []
-    if rule == "with":
-        for a in after:
-            if w.ending_at(doc, a[0], "with", j) or (a[0] > 0 and w.ending_at(doc, a[0] - 1, "with", j)):
-                return [a[2]]
-        near = [a for a in after if a[0] - j <= 2 and not _locative(doc, a[0], w)]
-        return [near[0][2]] if near else []
-    cands = [a for a in after if not _locative(doc, a[0], w)]
-    if rule == "direct":
-        cands = [a for a in cands if a[0] - j <= 2]
-    return [cands[0][2]] if cands else []
-
-
-def _date(doc: Doc, sent: _Sent, i: int, w: Words) -> DateValue | None:
-    """The time in the trigger's clause, nearest after it, else before; none means undated."""
-    lo = clauses.clause_start(doc, sent.lo, i, w, commas=True)
-    hi = clauses.clause_end(doc, i, sent.hi, w, commas=True)
+def _date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None) -> DateValue | None:
+    """The time in the trigger's clause, nearest after it, else before; none means undated.
+    A time after a place apposition ("in Jakarta, on Wednesday") still belongs to the clause;
+    a time before the frame verb dates the claim, not the claimed event ("accused X on Tuesday of ...")."""
+    lo = clauses.clause_start(doc, sent.lo, i, w, commas=True, skip=sent.np_and)
+    if frame is not None:
+        lo = max(lo, i)
+    hi = clauses.clause_end(doc, i, sent.hi, w, commas=True, skip=sent.np_and)
     inside = [(a, m) for a, b, m in sent.times if lo <= a < hi and m.value is not None]
     after = [x for x in inside if x[0] > i]
     before = [x for x in inside if x[0] < i]
@@ -380,6 +325,21 @@ def _date(doc: Doc, sent: _Sent, i: int, w: Words) -> DateValue | None:
         return min(after, key=lambda x: x[0])[1].value
     if before:
         return max(before, key=lambda x: x[0])[1].value
+    if _place(doc, i + 1, hi, w) is None:
+        return None
+    # "met X at the palace in Jakarta, on Wednesday" / "di Istana Merdeka, Jakarta, pada hari Rabu":
+    # after a place, comma segments that are names (the city) are skipped, then a time may follow
+    k = hi
+    for _ in range(2):
+        if k >= sent.hi or doc[k].text != ",":
+            return None
+        k += 1
+        starts = {a: m for a, b, m in sent.times if m.value is not None}
+        for x in (k, k + 1):
+            if x in starts and all(not doc[y].is_alpha or doc[y].lower_ in ("on", "pada") for y in range(k, x)):
+                return starts[x].value
+        while k < sent.hi and doc[k].text[:1].isupper():
+            k += 1
     return None
 
 
@@ -395,54 +355,18 @@ def _place(doc: Doc, j: int, hi: int, w: Words) -> str | None:
     return None
 
 
-def _frame(doc: Doc, sent: _Sent, i: int, w: Words) -> tuple[int, list[ActorMention]] | None:
-    """The speech act, claim noun or "menurut X" the trigger is embedded in, and its claimant."""
-    for k in range(i - 1, sent.lo - 1, -1):
-        if w.at(doc, k, "according_to", sent.lo, i):
-            n = w.at(doc, k, "according_to", sent.lo, i)
-            after = [a[2] for a in sent.mentions if k + n <= a[0] < k + n + 6 and _coded(a[2])]
-            return (k, after[:1]) if after else None
-        if w.at(doc, k, "complementizers", sent.lo, i):
-            if w.ending_at(doc, k, "claim_nouns", sent.lo):
-                return k, []
-            near = [a for a in sent.mentions if a[1] <= k and _coded(a[2])]
-            if near and w.ending_at(doc, near[-1][0], "claim_nouns", sent.lo):
-                return k, [near[-1][2]]
-        if w.at(doc, k, "speech", sent.lo, i) and not w.at(doc, k, "attribution", sent.lo, i) or (
-                w.at(doc, k, "speech", sent.lo, i) and k > sent.lo and doc[k - 1].text not in (",", '"', "”")):
-            return k, _agents_left(doc, sent, k, clauses.clause_start(doc, sent.lo, k, w, commas=False), w)
-    return None
+def _resolve_object(doc: Doc, sent: Sent, ev: EventMention, mentions: list[tuple[int, int, ActorMention]],
+                    before: list[EventMention], nouns: dict[str, str], w: Words) -> None:
+    """"condemned the claim" / "mengecam serangan tersebut": the owner named earlier."""
+    j = bisect.bisect_left(doc.user_data["dyad_starts"], ev.trigger[1], sent.lo, sent.hi)
+    head = discourse.definite_object(doc, j, sent.hi, w)
+    if head is None:
+        return
+    own = {a.code for a in ev.agents}
+    ev.targets = discourse.referent(doc, head, mentions, before, own, nouns)
 
 
-def _status(doc: Doc, sent: _Sent, i: int, cl_lo: int, agents: list[ActorMention], w: Words,
-            events: list[EventMention], first: int, nominal: bool) -> tuple[str, list[ActorMention]]:
-    statuses = ["reported"]
-    claimants: list[ActorMention] = []
-    frame = _frame(doc, sent, i, w)
-    codes = {a.code for a in agents}
-    if frame is not None:
-        k, who = frame
-        if not who:  # "pernyataan bahwa ..." without a named claimant: the frame's own agent
-            prev = [e for e in events[first:] if e.trigger[0] < doc[k].idx]
-            who = prev[-1].agents if prev else []
-        if who and not ({c.code for c in who} <= codes):
-            statuses.append("alleged")
-            claimants = who
-        if any(w.at(doc, x, "unconfirmed", k, i) for x in range(k, i)):
-            statuses.append("unconfirmed")
-    elif nominal:
-        prev = [e for e in events[first:] if e.trigger[0] < doc[i].idx]
-        if prev and not ({a.code for a in prev[-1].agents} <= codes):
-            statuses.append("alleged")
-            claimants = prev[-1].agents
-    if clauses.cue_before(doc, i, cl_lo, w, "hypothetical"):
-        statuses.append("hypothetical")
-    if clauses.cue_before(doc, i, cl_lo, w, "hedge") and not claimants:
-        statuses.append("unconfirmed")
-    return clauses.weakest(statuses), claimants
-
-
-def _speech_acts(doc: Doc, sent: _Sent, w: Words, events: list[EventMention], first: int) -> None:
+def _speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], first: int) -> None:
     """Speech verbs that are events: alleging another's deployment (Accusation), "cannot confirm"
     or concern (Statement)."""
     for k in range(sent.lo, sent.hi):
@@ -451,7 +375,7 @@ def _speech_acts(doc: Doc, sent: _Sent, w: Words, events: list[EventMention], fi
             continue
         if clauses.negated(doc, k, sent.lo, w):
             continue
-        speaker = _agents_left(doc, sent, k, clauses.clause_start(doc, sent.lo, k, w, commas=False), w)
+        speaker = roles.agents_left(doc, sent, k, clauses.clause_start(doc, sent.lo, k, w, commas=False), w)
         if not speaker:
             continue
         nxt = next((x for x in range(k + 1, sent.hi) if w.at(doc, x, "speech", sent.lo, sent.hi)), sent.hi)
@@ -461,48 +385,31 @@ def _speech_acts(doc: Doc, sent: _Sent, w: Words, events: list[EventMention], fi
         codes = {s.code for s in speaker}
         alleged = [n for n, e in enumerate(events) if n >= first and scope[0] < e.trigger[0] < scope[1]
                    and e.type == DY.TroopDeployment and e.status == "alleged" and not ({a.code for a in e.agents} & codes)]
+        claimed = [who for at, who in sent.claims if scope[0] < at < scope[1] and not ({a.code for a in who} & codes)]
+        inside = [e for e in events[first:] if scope[0] < e.trigger[0] < scope[1]]
         if alleged:
             e = events[alleged[0]]
             events.append(EventMention(DY.Accusation, speaker, list(e.agents), [alleged[0]], None, date, "reported", [],
                                        None, None, (sent.start, sent.end), trig))
-        elif any(w.at(doc, x, "unconfirmed", k, nxt) or w.at(doc, x, "concern", k, nxt) for x in range(k + 1, nxt)):
+        elif claimed:  # "said that Russia had transferred 10,000 troops to the left bank": still an accusation
+            events.append(EventMention(DY.Accusation, speaker, list(claimed[0]), [], None, date, "reported", [],
+                                       None, None, (sent.start, sent.end), trig))
+        elif any(w.at(doc, x, "unconfirmed", k, nxt) or w.at(doc, x, "concern", k, nxt) for x in range(k + 1, nxt)) or (
+                not inside and _official_statement(doc, sent, k, nxt, speaker, w)):
             events.append(EventMention(DY.Statement, speaker, [], [], None, date, "reported", [], None, None,
                                        (sent.start, sent.end), trig))
 
 
-def _same(a: EventMention, b: EventMention) -> bool:
-    return (a.type == b.type and {x.code for x in a.agents} == {x.code for x in b.agents}
-            and {x.code for x in a.targets} == {x.code for x in b.targets})
-
-
-def _article_rules(events: list[EventMention]) -> None:
-    # an undated mention of an event dated elsewhere in the article takes that date
-    for e in events:
-        if e.date is None:
-            dated = [o for o in events if o.date is not None and _same(o, e)]
-            if dated:
-                e.date = dated[0].date
-    for n, e in enumerate(events):
-        prev = [o for o in events[:n] if o.sentence == e.sentence and o.trigger[0] < e.trigger[0]]
-        if e.coordinated and prev:
-            head = prev[0]
-            if e.date is None:
-                e.date = head.date
-            if e.type == DY.Demand and head.type == DY.Summons and head.targets:
-                e.targets = list(head.targets)  # demands made to the summoned envoy
-        # what an event is about: the deployment protested or denied in the same sentence
-        if e.type in (DY.Summons, DY.Denial) and not e.about:
-            inside = [m for m, o in enumerate(events) if o.sentence == e.sentence and o.type == DY.TroopDeployment
-                      and o.trigger[0] > e.trigger[0]]
-            if inside:
-                e.about = inside[:1]
-                e.topic = None
-    # a denial of "the accusation": the accusation against the denier
-    for e in events:
-        if e.type == DY.Denial and not e.about and e.claim_ref:
-            codes = {a.code for a in e.agents}
-            acc = [m for m, o in enumerate(events) if o.type == DY.Accusation and {t.code for t in o.targets} & codes]
-            if acc:
-                e.about = acc[:1]
-                if not e.targets:
-                    e.targets = list(events[acc[0]].agents)
+def _official_statement(doc: Doc, sent: Sent, k: int, nxt: int, speaker: list[ActorMention], w: Words) -> bool:
+    """"Japan's Chief Cabinet Secretary said Tokyo's position had not changed": a state's or
+    official's own position is a Statement, when the speech verb opens the sentence's claim (not a
+    trailing ", X said") and says nothing about the future or a condition."""
+    if len(speaker) != 1 or speaker[0].kind not in ("person", "organization", "state") or k <= sent.lo:
+        return False
+    if any(w.at(doc, x, "conditional", k, nxt) for x in range(k + 1, nxt)):
+        return False
+    # about its own side only: a complement naming another state is an accusation, demand or
+    # claim about that state, which the trigger rules read or leave alone
+    if any(a[2].code not in (None, speaker[0].code) for a in sent.mentions if k < a[0] < nxt):
+        return False
+    return any(doc[x].is_alpha for x in range(k + 1, min(nxt, k + 4)))

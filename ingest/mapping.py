@@ -87,8 +87,11 @@ def to_graph(article: Any, events: list[EventMention], known: KnownEvents) -> Gr
         key = (e.type, roles[n][0], roles[n][1], about)
         for node in nodes:
             # within one article a mention without `about` is the same event as one with it
+            # a planned event and a past one of the same parties are two events, not one
+            plan = {events[m].status == "hypothetical" for m in node.members}
             if node.key[:3] == key[:3] and (node.key[3] == key[3] or not key[3] or not node.key[3]) \
-                    and _compatible(node.date, e.date, True) and not (
+                    and _compatible(node.date, e.date, True) and (e.date is not None and node.date is not None
+                                                                  or plan == {e.status == "hypothetical"}) and not (
                     node.troops and e.troops and node.troops != e.troops):
                 node.members.append(n)
                 node.key = node.key if node.key[3] else key

@@ -40,7 +40,8 @@ def test_any_bytes_in_any_syntax_give_input_error_or_graphs(tmp_path: Path, data
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(quote=st.text(min_size=1, max_size=200).filter(lambda s: s.strip()))
+@given(quote=st.text(st.characters(blacklist_characters="\x00"), min_size=1, max_size=200)
+       .filter(lambda s: s.strip()))  # NUL: Dyad refuses it in input files as binary
 def test_any_text_round_trips_through_replacement(tmp_path: Path, quote: str) -> None:
     """Replacing a source writes through a SPARQL Update: no text may change meaning there."""
     store = Store(None)

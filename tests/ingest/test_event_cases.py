@@ -37,8 +37,6 @@ def _row(e) -> dict:  # noqa: ANN001
 
 @pytest.mark.parametrize("case", CASES, ids=[c["text"][:50] for c in CASES])
 def test_event_case(case: dict) -> None:
-    if case.get("xfail"):
-        pytest.xfail(case["xfail"])
     rows = [_row(e) for e in process(_article(case)).events]
     if not case["events"]:
         assert rows == [], rows

@@ -1,0 +1,134 @@
+"""Rules across sentences: what an event refers back to (dates, targets, what it is about).
+
+An article tells one story; a later sentence leans on earlier ones:
+
+- an undated mention of an event dated elsewhere in the article takes that date;
+- "Hours later", "the same day", "in the same statement" / "beberapa jam kemudian", "pada hari
+  yang sama", "dalam pernyataan yang sama": the date of the event told just before;
+- a verb coordinated with a summons ("memanggil ... dan mendesak") takes its date, and a demand
+  made there is made to the summoned envoy;
+- a summons or denial is about the deployment named after it in the same sentence;
+- a denial of "the accusation" / "laporan tersebut" answers the last event aimed at the denier:
+  its target is whoever accused (or summoned, condemned) it;
+- a definite object ("condemned the claim", "mengecam serangan tersebut") names what an earlier
+  sentence gave an owner to ("Tokyo's renewed claim", "serangan Israel"), or an earlier event by its
+  noun ("the deployment").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc
+
+from dyad.namespace import DY
+from ingest.actors import ActorMention
+from ingest.clauses import Words
+
+__all__ = ["article_rules", "definite_object", "referent"]
+
+
+def _same(a: Any, b: Any) -> bool:
+    return (a.type == b.type and {x.code for x in a.agents} == {x.code for x in b.agents}
+            and {x.code for x in a.targets} == {x.code for x in b.targets})
+
+
+def article_rules(events: list[Any]) -> None:
+    # "Hours later" / "in the same statement": the date of the event told before, in an earlier sentence
+    for n, e in enumerate(events):
+        if e.date is None and e.same_time:
+            prev = [o for o in events[:n] if o.date is not None and o.sentence[0] < e.sentence[0]]
+            if prev:
+                e.date = prev[-1].date
+    # an undated mention of an event dated elsewhere in the article takes that date
+    for e in events:
+        if e.date is None:
+            # a plan ("akan menandatangani") is not the past event of the same parties
+            dated = [o for o in events if o.date is not None and _same(o, e)
+                     and (o.status == "hypothetical") == (e.status == "hypothetical")]
+            if dated:
+                e.date = dated[0].date
+    for n, e in enumerate(events):
+        prev = [o for o in events[:n] if o.sentence == e.sentence and o.trigger[0] < e.trigger[0]]
+        if e.coordinated and prev:
+            head = prev[0]
+            if e.date is None:
+                e.date = head.date
+            if e.type == DY.Demand and head.type == DY.Summons and head.targets:
+                e.targets = list(head.targets)  # demands made to the summoned envoy
+        # what an event is about: the deployment protested or denied in the same sentence
+        if e.type in (DY.Summons, DY.Denial) and not e.about:
+            inside = [m for m, o in enumerate(events) if o.sentence == e.sentence and o.type == DY.TroopDeployment
+                      and o.trigger[0] > e.trigger[0]]
+            if inside:
+                e.about = inside[:1]
+                e.topic = None
+    # a denial of "the accusation" / "laporan tersebut": what was last aimed at the denier
+    for n, e in enumerate(events):
+        if e.type == DY.Denial and not e.about and e.claim_ref:
+            codes = {a.code for a in e.agents}
+            aimed = [m for m, o in enumerate(events) if m != n and {t.code for t in o.targets} & codes
+                     and o.type in (DY.Accusation, DY.Summons, DY.Condemnation, DY.Demand)
+                     and o.sentence[0] <= e.sentence[0]]
+            acc = [m for m in aimed if events[m].type == DY.Accusation] or aimed[-1:]
+            if acc:
+                if events[acc[0]].type == DY.Accusation:
+                    e.about = acc[:1]
+                if not e.targets:
+                    e.targets = [a for a in events[acc[0]].agents if a.code not in codes]
+
+
+def definite_object(doc: Doc, j: int, hi: int, w: Words) -> int | None:
+    """The head noun of a definite object right after token j: "the (renewed) claim", "serangan tersebut"."""
+    low = [t.lower_ for t in doc[j:min(hi, j + 5)]]
+    if doc.lang_ == "en":
+        if low[:2] == ["a", "similar"]:  # "a similar attack": the same perpetrator's
+            j += 1
+        elif not low or low[0] not in ("the", "this", "that", "these", "those"):
+            return None
+        for k in range(j + 1, min(hi, j + 4)):
+            t = doc[k]
+            if not t.is_alpha or t.text[:1].isupper():
+                return None
+            if k + 1 >= hi or not doc[k + 1].is_alpha or w.at(doc, k + 1, "object_enders"):
+                return k
+        return None
+    for k in range(j, min(hi, j + 3)):  # Indonesian: head first, then "tersebut"/"itu"
+        if k + 1 < hi and doc[k + 1].lower_ in ("tersebut", "itu", "ini", "serupa") and doc[k].is_alpha:
+            return j if doc[j].is_alpha and not doc[j].text[:1].isupper() else None
+    return None
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ies", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def referent(doc: Doc, head: int, mentions: list[tuple[int, int, ActorMention]], events: list[Any],
+             own: set[str | None], nouns: dict[str, str]) -> list[ActorMention]:
+    """Who the definite noun at token ``head`` belongs to: an earlier event of that noun's type, or
+    an earlier occurrence of the noun with a coded actor beside it."""
+    noun = _stem(doc[head].lower_)
+    before = [e for e in events if e.trigger[1] <= doc[head].idx]
+    etype = nouns.get(noun)
+    if etype is not None:
+        for e in reversed(before):
+            if e.type == getattr(DY, etype) and not ({a.code for a in e.agents} & own):
+                return list(e.agents)
+    earlier = [k for k in range(head - 1, -1, -1) if _stem(doc[k].lower_) == noun]
+    for k in earlier:
+        if doc.lang_ == "en":  # "Tokyo's renewed claim", "Chinese coast guard vessels"
+            near = [m[2] for m in mentions if k - 4 <= m[0] and m[1] <= k and m[2].code is not None]
+        else:  # "serangan Israel", "serangan rudal Iran"
+            near = [m[2] for m in mentions if k < m[0] <= k + 3 and m[2].code is not None]
+        near = [m for m in near if m.code not in own]
+        if near:
+            return [near[-1] if doc.lang_ == "en" else near[0]]
+    for k in earlier:  # the noun without an owner: the agent of an event told in that sentence
+        owners = [e for e in events if e.sentence[0] <= doc[k].idx < e.sentence[1]
+                  and not ({a.code for a in e.agents} & own)]
+        if owners:
+            return list(owners[0].agents)
+    return []

@@ -1,0 +1,218 @@
+"""Who acts and who is acted on: agent and target of a trigger inside one sentence.
+
+Rules (words from ``data/lexicons/<lang>/triggers.yaml``, ``words:``):
+
+- *agent*: the nearest coded actor before the trigger in its clause, skipping adverbs, times and
+  an appositive ("Malaysia, yang juga ..., mengecam"); a pair ("Baik Rusia maupun Korea Utara",
+  "X and Y") gives two agents; a group reference ("kedua negara", "the two countries") stands
+  for the last pair of states the article named together;
+- a participle after a comma (", accusing Tehran of ...", "..., seraya menuduh") is an adjunct of
+  the main clause: it takes the sentence subject, not the nearest actor;
+- *target* by the trigger type's rule (envoy, destination, object, direct, addressee, with);
+  coordinated actors ("met X and Y") are all targets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc
+
+from ingest.actors import ActorMention
+from ingest.clauses import Words
+
+__all__ = ["Sent", "coded", "agents_left", "targets", "quoted_speaker", "after_coordinator", "participial",
+           "locative", "is_time", "group_ref"]
+
+
+@dataclass
+class Sent:
+    lo: int
+    hi: int
+    start: int
+    end: int
+    mentions: list[tuple[int, int, ActorMention]]  # token start, token end, mention
+    times: list[tuple[int, int, Any]]
+    # coordinators that join two actor noun phrases ("Lavrov and Whitman"): not clause boundaries
+    np_and: frozenset[int] = field(default_factory=frozenset)
+    pair: list[ActorMention] = field(default_factory=list)  # the article's last pair of states
+    # deployments without a destination state: no event, but what a speaker may allege (offset, agents)
+    claims: list[tuple[int, list[ActorMention]]] = field(default_factory=list)
+    head: int | None = None  # the sentence's first verb (-1: none), cached by ingest.extract
+
+
+def coded(m: ActorMention) -> bool:
+    return m.code is not None
+
+
+def is_time(sent: Sent, k: int) -> bool:
+    return any(a <= k < b for a, b, _ in sent.times)
+
+
+def locative(doc: Doc, i: int, w: Words) -> bool:
+    return any(w.ending_at(doc, i, name) for name in ("place", "destination")) or (
+        i > 0 and doc[i - 1].lower_ in ("dari", "from"))
+
+
+def np_coordinators(doc: Doc, mentions: list[tuple[int, int, ActorMention]], w: Words) -> frozenset[int]:
+    """Coordinator tokens between two coded actor mentions ("X dan Y", "X and Y")."""
+    ends = {a[1]: a for a in mentions if coded(a[2])}
+    starts = {a[0] for a in mentions if coded(a[2])}
+    out = set()
+    for e in ends:
+        n = w.at(doc, e, "pair_joiners")
+        if n and e + n in starts:
+            out.update(range(e, e + n))
+        elif n and e + n + 1 in starts and doc[e + n].lower_ in ("the", "a", "an"):  # "X and the Chinese envoy"
+            out.update(range(e, e + n + 1))
+    return frozenset(out)
+
+
+def private(doc: Doc, a: tuple[int, int, ActorMention], w: Words) -> bool:
+    """The state names only whose coach, club, shareholders or court it is ("Japan's coach",
+    "Australian shareholders", "Pelatih Indonesia", "Football Australia"): not the state acting."""
+    i, j = a[0], a[1]
+    if j < len(doc) and doc[j].lower_ in ("'s", "’s"):
+        j += 1
+    if j + 2 < len(doc) and w.at(doc, j, "pair_joiners"):  # "Japanese and Australian shareholders"
+        j += 2
+    return bool(w.at(doc, j, "private_heads") or w.ending_at(doc, i, "private_heads"))
+
+
+def group_ref(doc: Doc, sent: Sent, lo: int, hi: int, w: Words) -> list[ActorMention]:
+    """"kedua negara" / "the two countries" between lo and hi: the last pair of states named."""
+    if len(sent.pair) < 2:
+        return []
+    for k in range(lo, hi):
+        if w.at(doc, k, "group_refs", lo, hi):
+            return list(sent.pair)
+    return []
+
+
+def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words) -> list[ActorMention]:
+    """The nearest coded actor before token t (from lo), with its pair partner; skips appositives."""
+    k = t - 1
+    while k >= lo and (w.at(doc, k, "adverbs", lo, t) or w.at(doc, k, "hypothetical", lo, t)
+                       or doc[k].text in ("(", ")") or is_time(sent, k)):
+        k -= 1
+    if k >= lo and doc[k].text == ",":  # "Malaysia, yang juga ..., mengecam": skip the appositive
+        k2 = k - 1
+        while k2 >= lo and doc[k2].text != ",":
+            k2 -= 1
+        if k2 >= lo:
+            k = k2
+    cands = [a for a in sent.mentions if lo <= a[0] and a[1] <= k + 1 and coded(a[2]) and not locative(doc, a[0], w)
+             and not private(doc, a, w)]
+    group = group_ref(doc, sent, cands[-1][1] if cands else lo, k + 1, w)
+    if group:
+        return group
+    if not cands:
+        return []
+    best = cands[-1]
+    agents = [best[2]]
+    # a pair: "Baik Rusia maupun Korea Utara", "Indonesia dan Australia", "both X and Y"
+    before = best[0] - 1
+    if before >= lo and w.at(doc, before, "pair_joiners", lo):
+        prev = [a for a in cands if a[1] == before]
+        if prev:
+            agents.insert(0, prev[0][2])
+    return agents
+
+
+def after_coordinator(doc: Doc, sent: Sent, i: int, w: Words) -> bool:
+    """The trigger follows "dan"/"and" (adverbs and times may intervene): a coordinated verb."""
+    k = i - 1
+    while k >= sent.lo and (w.at(doc, k, "adverbs", sent.lo, i) or is_time(sent, k)):
+        k -= 1
+    return k >= sent.lo and bool(w.ending_at(doc, k + 1, "coordinators", sent.lo))
+
+
+def participial(doc: Doc, sent: Sent, i: int, w: Words) -> bool:
+    """", accusing Tehran of ..." / ", seraya menuduh ...": an adjunct of the main clause."""
+    k = i - 1
+    while k > sent.lo and w.at(doc, k, "adverbs", sent.lo, i):
+        k -= 1
+    if k > sent.lo and w.ending_at(doc, k + 1, "adjunct_markers", sent.lo):
+        return True
+    if k <= sent.lo or doc[k].text != ",":
+        return False
+    # English present participle; Indonesian active meN- verb with no subject of its own
+    return doc[i].lower_.endswith("ing") if doc.lang_ == "en" else doc[i].lower_.startswith("me")
+
+
+def quoted_speaker(doc: Doc, sent: Sent, i: int, w: Words) -> list[ActorMention]:
+    """'"Kami mengutuk ...," kata kementerian' / '"We condemn ...," the ministry said'."""
+    for k in range(i, sent.hi):
+        n = w.at(doc, k, "attribution", sent.lo, sent.hi)
+        if n and k > sent.lo and doc[k - 1].text in (",", '"', "”", "'"):
+            after = [a[2] for a in sent.mentions if k + n <= a[0] < k + n + 3 and coded(a[2])]
+            before = [a[2] for a in sent.mentions if a[1] <= k and a[0] > i and coded(a[2]) and doc[a[0] - 1].text in ('"', "”", ",")]
+            return after[:1] or before[-1:]
+    return []
+
+
+def _with_conjuncts(sent: Sent, first: tuple[int, int, ActorMention]) -> list[ActorMention]:
+    """The actor and those coordinated with it: "Lavrov and Whitman", "X dan Y"."""
+    out = [first[2]]
+    end = first[1]
+    while True:
+        nxt = next((a for a in sent.mentions if a[0] > end and all(k in sent.np_and for k in range(end, a[0]))
+                    and coded(a[2])), None)
+        if nxt is None or not any(k in sent.np_and for k in range(end, nxt[0])):
+            return out
+        out.append(nxt[2])
+        end = nxt[1]
+
+
+def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, cl_hi: int,
+            w: Words) -> list[ActorMention] | None:
+    """The target(s) by the trigger type's rule; None when the rule says this is no event."""
+    after = [a for a in sent.mentions if j <= a[0] < cl_hi and coded(a[2])]
+    if rule == "envoy":
+        first = next((a for a in after if not locative(doc, a[0], w)), None)
+        if first is None or not first[2].envoy:
+            return None  # a summons calls in an envoy; anything else (a court, one's own) is not one
+        return [first[2]]
+    if rule == "destination":
+        for a in after:
+            if a[0] >= obj_end - 1 and w.ending_at(doc, a[0], "destination", j):
+                return [a[2]]
+            k = a[0]
+            while k > j and not w.ending_at(doc, k, "destination"):
+                k -= 1
+            if k > j and k >= obj_end and w.ending_at(doc, k, "destination") and all(
+                    doc[x].text not in (",",) for x in range(k, a[0])):
+                return [a[2]]
+        for a in after:
+            if w.ending_at(doc, a[0], "beneficiary", j):
+                return [a[2]]
+        return []
+    if etype == "Denial":  # the claimant of what is denied: "menolak pernyataan Korea Selatan"
+        for a in after:
+            if a[0] - j <= 4 and w.ending_at(doc, a[0], "claim_nouns", j):
+                return [a[2]]
+            if a[1] < len(doc) and doc[a[1]].lower_ in ("'s", "’s") and w.at(doc, a[1] + 1, "claim_nouns"):
+                return [a[2]]
+            # "denied a Ukrainian intelligence report": an adjective inside the claim noun phrase
+            if a[0] - j <= 2 and any(w.at(doc, x, "claim_nouns") for x in range(a[1], min(a[1] + 3, cl_hi))):
+                return [a[2]]
+        return []
+    if rule == "with":
+        for a in after:
+            if w.ending_at(doc, a[0], "with", j) or (a[0] > 0 and w.ending_at(doc, a[0] - 1, "with", j)):
+                return _with_conjuncts(sent, a)
+        near = [a for a in after if a[0] - j <= 2 and not locative(doc, a[0], w)]
+        return _with_conjuncts(sent, near[0]) if near else []
+    cands = [a for a in after if not locative(doc, a[0], w)]
+    if rule in ("direct", "addressee"):
+        direct = [a for a in cands if a[0] - j <= 2]
+        if not direct and rule == "addressee":
+            # "demanded (on Wednesday) that Iran ...", "menuntut agar Tiongkok ...": the complement's subject
+            for k in range(j, min(j + 6, cl_hi + 1, sent.hi)):
+                n = w.at(doc, k, "complementizers", j, sent.hi)
+                if n:
+                    direct = [a for a in sent.mentions if k + n <= a[0] <= k + n + 1 and coded(a[2])]
+                    break
+        cands = direct
+    return _with_conjuncts(sent, cands[0]) if cands else []
