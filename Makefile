@@ -5,8 +5,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DYAD_STORE ?= $(CURDIR)/.dyad/demo-store
 export DYAD_STORE
+# What the tests start or drive besides Python: HermiT needs Java, the remote tests a Virtuoso
+# server, the export tests rapper, the web page test Debian's chromium.
+SYSTEM_TOOLS := java virtuoso-t rapper chromium
+SYSTEM_PACKAGES := default-jre-headless virtuoso-opensource raptor2-utils chromium
 
-.PHONY: demo test bench venv clean
+.PHONY: demo test bench venv system-deps clean
 
 $(BIN)/dyad: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,11 +20,22 @@ $(BIN)/dyad: pyproject.toml
 
 venv: $(BIN)/dyad
 
+system-deps:
+	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages for:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	  else \
+	    echo "missing:$$missing; run: sudo apt-get install $(SYSTEM_PACKAGES)"; exit 1; \
+	  fi; \
+	fi
+
 demo: venv
 	$(BIN)/dyad ingest data/samples/article-id-2024-10-24.txt
 	$(BIN)/dyad query who-did-what --param status=any
 
-test: venv
+test: venv system-deps
 	$(BIN)/python -m pytest
 
 bench: venv
