@@ -30,6 +30,10 @@ class InputError(DyadError):
 
     exit_code = 2
 
+    def __init__(self, message: str, *, where: str | None = None) -> None:
+        # One line, whatever a parser put in its own message (YAML's carry a caret diagram).
+        super().__init__(" ".join(message.split()), where=where)
+
 
 class UsageError(InputError):
     """A command-line option or query parameter is wrong."""

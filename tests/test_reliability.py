@@ -180,3 +180,27 @@ def test_full_disk_fails_cleanly_and_keeps_the_store(tmp_path: Path) -> None:
     assert "dyad: " in err and "Traceback" not in err, err
     assert "store unchanged" in err or "No space" in err or "space" in err.lower(), err
     assert (tmp_path / "after.txt").read_text() == (tmp_path / "before.txt").read_text()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(
+    st.binary(max_size=300),
+    st.text(max_size=300).map(lambda s: s.encode("utf-8")),
+    st.lists(st.dictionaries(st.sampled_from(["type", "agent", "target", "date", "status", "claimant",
+                                              "troops", "place", "topic", "source", "evidence", "x"]),
+                             st.one_of(st.text(max_size=20), st.integers(), st.none(),
+                                       st.lists(st.text(max_size=8), max_size=3))),
+             max_size=4).map(lambda rows: __import__("yaml").safe_dump(rows, allow_unicode=True).encode("utf-8")),
+), ext=st.sampled_from([".yaml", ".csv", ".jsonld"]))
+def test_any_submission_gives_findings_or_input_error(tmp_path: Path, data: bytes, ext: str) -> None:
+    """YAML, CSV and JSON submissions of any shape: a report or a one-line InputError, nothing else."""
+    from dyad.submit import check_files
+
+    f = tmp_path / f"s{ext}"
+    f.write_bytes(data)
+    try:
+        reports = check_files(Store(None), [f], submitter="fuzz")
+    except InputError as exc:
+        assert str(f) in str(exc) and "\n" not in str(exc), str(exc)
+    else:
+        assert reports
