@@ -12,7 +12,8 @@ means no target. Tiers:
 
 ``must_not_assert`` entries with a type are violated by a predicted record with the same type,
 agent, target (and troops, date when given) whose status is "reported" (or the entry's
-``status``); entries that only state a ``fact`` cannot be checked automatically and are listed.
+``status``); entries that only state a ``fact``, and entries told apart from a true gold record
+only by their ``about`` text, cannot be checked automatically and are listed as unchecked.
 """
 
 from __future__ import annotations
@@ -183,8 +184,16 @@ def score(gold: Gold, records: list[Record]) -> Scores:
         if r.type in CORE_TYPES:
             tiers["core"].fp += 1
     violations, unchecked = [], []
+    golds = [g for recs in gold.records.values() for g in recs]
     for rule in gold.must_not:
         if "type" not in rule:
+            unchecked.append(rule)
+            continue
+        # A rule told apart from a true gold record only by what the event is `about` (free text
+        # the records do not carry) cannot be checked on (type, agent, target): list it instead.
+        if "about" in rule and any(
+                g.type == rule["type"] and all(_str(rule.get(f)) in (None, _str(getattr(g, f)))
+                                               for f in ("agent", "target", "date")) for g in golds):
             unchecked.append(rule)
             continue
         for r in records:

@@ -213,6 +213,10 @@ def find_actors(article: Any, sentences: Sequence[Any]) -> list[ActorMention]:
     units = _units(doc, lx)
     at = {u.i: u for u in units}
     dateline_code = _dateline_code(article, lx)
+    # capitals after a locative are places, not actors; extraction still needs the state they are
+    # the capital of when they end a journey ("troops arrived in Minsk", "berkunjung ke Tokyo")
+    doc.user_data["dyad_places"] = [_mention(doc, u.i, u.j, lx.registry.states[u.key].iri, u.key, "state")
+                                    for u in units if u.cat == "cap" and _after_locative(doc, u.i, lx)]
     memory = _State()
     mentions: list[ActorMention] = []
     covered: set[int] = set()

@@ -17,6 +17,7 @@ An article tells one story; a later sentence leans on earlier ones:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from spacy.tokens import Doc
@@ -25,7 +26,71 @@ from dyad.namespace import DY
 from ingest.actors import ActorMention
 from ingest.clauses import Words
 
-__all__ = ["article_rules", "definite_object", "referent"]
+__all__ = ["SentenceInfo", "article_rules", "definite_object", "referent", "sentence_info"]
+
+# what an undated event may borrow a date from (see _scene_dates)
+_BORROWERS = frozenset({DY.Demand, DY.Condemnation, DY.Statement, DY.Accusation, DY.Denial})
+
+
+@dataclass(frozen=True)
+class SentenceInfo:
+    """What the date rules need to know about one body sentence."""
+
+    start: int
+    subject: str | None  # code of the first coded actor (the sentence's subject, most often)
+    date: Any  # the first resolved time expression in it (DateValue) or None
+    continues: bool  # mentions an envoy or refers back to the acting body ("the ministry", "dalam pernyataannya")
+
+
+def sentence_info(doc: Doc, sent: Any, w: Words) -> SentenceInfo:
+    subject = next((m[2].code for m in sent.mentions if m[2].code is not None), None)
+    date = next((m[2].value for m in sent.times if m[2].value is not None), None)
+    continues = any(m[2].envoy for m in sent.mentions) or any(
+        w.at(doc, k, "continuation", sent.lo, sent.hi) for k in range(sent.lo, sent.hi))
+    return SentenceInfo(sent.start, subject, date, continues)
+
+
+def _scene_dates(events: list[Any], scenes: list[SentenceInfo]) -> None:
+    """Dates the sentence itself lacks but its neighbour gives for the same act.
+
+    - *the summons scene*: after a dated summons, a sentence that goes on about it (it names the
+      envoy - "told Ambassador Chol Deng", "menyampaikan protes kepada Duta Besar Zhou" - or refers
+      back to the summoning body - "the ministry", "dalam pernyataannya") reports what was said at
+      that meeting: the summoner's undated demand, condemnation or statement there takes the
+      summons date. The scene goes on while each next sentence continues it (two at most).
+    - *the elaboration*: an undated act whose next sentence is the same actor's dated account of
+      it, referring back to it ("Addis Ababa menepis tuduhan itu. Juru bicara ... Etiopia ...
+      mengatakan pada hari Rabu bahwa laporan tersebut ...", "Uni Eropa mendesak Tiongkok ... .
+      ... menyampaikan desakan itu dalam panggilan video ... pada hari Senin") takes that date. A
+      denial needs no reference back: the same actor's next dated sentence is its account of it.
+    A sentence by another actor ends both: a spokesman's later denial is not dated by the summons.
+    """
+    index = {s.start: n for n, s in enumerate(scenes)}
+    dated_summons: dict[int, Any] = {}
+    for e in events:
+        if e.type == DY.Summons and e.date is not None and e.sentence[0] in index:
+            dated_summons.setdefault(index[e.sentence[0]], e)
+    for e in events:
+        if e.date is not None or e.type not in _BORROWERS or e.sentence[0] not in index:
+            continue
+        n = index[e.sentence[0]]
+        if scenes[n].date is not None:
+            continue  # its own sentence has a time for something else; leave it
+        codes = {a.code for a in e.agents}
+        for back in (1, 2):
+            m = n - back
+            if m < 0 or not all(scenes[x].continues for x in range(m + 1, n + 1) if x == n or back == 2) \
+                    or not scenes[n - back + 1].continues:
+                continue
+            s = dated_summons.get(m)
+            if s is not None and {a.code for a in s.agents} == codes and \
+                    (not e.targets or {t.code for t in e.targets} <= {t.code for t in s.targets}):
+                e.date = s.date
+                break
+        if e.date is None and n + 1 < len(scenes) and scenes[n + 1].date is not None \
+                and scenes[n + 1].subject in codes and (scenes[n + 1].continues or e.type == DY.Denial):
+            e.date = scenes[n + 1].date
+
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -33,7 +98,8 @@ def _same(a: Any, b: Any) -> bool:
             and {x.code for x in a.targets} == {x.code for x in b.targets})
 
 
-def article_rules(events: list[Any]) -> None:
+def article_rules(events: list[Any], scenes: list[SentenceInfo] = ()) -> None:  # type: ignore[assignment]
+    _scene_dates(events, list(scenes))
     # "Hours later" / "in the same statement": the date of the event told before, in an earlier sentence
     for n, e in enumerate(events):
         if e.date is None and e.same_time:

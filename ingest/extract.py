@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from dyad.dates import DateValue
 from dyad.namespace import DY
-from ingest import clauses, discourse, factuality, roles
+from ingest import clauses, discourse, factuality, inversion, roles
 from ingest.actors import ActorMention, _nlp, doc_for, sentence_bounds
 from ingest.clauses import Words
 from ingest.roles import Sent, coded
@@ -68,6 +68,9 @@ class _Trigger:
     requires_target: bool
     symmetric: bool
     pair: bool  # counts only with two parties ("X and Y discussed", "kedua menteri membahas")
+    passive: bool = False  # "was summoned by", "dipanggil oleh": the envoy before, the summoner after
+    before: bool = False  # the object may precede ("1,500 soldiers arrived in", "pasukan ... tiba di")
+    addressee: bool = False  # a weak verb ("asked", "meminta"): an event only with an actor addressed
 
 
 @lru_cache(maxsize=8)
@@ -89,9 +92,10 @@ def _matcher(language: str) -> tuple[PhraseMatcher, list[_Trigger], dict[str, st
             objects = e.get("object", spec.get("objects", []))
             entries.append(_Trigger(
                 etype, spec.get("target", "object"), tuple(toks(o) for o in objects),
-                int(spec.get("window", 3)), bool(e.get("nominal")), frozenset(spec.get("not_after", [])),
+                int(spec.get("window", 3)), bool(e.get("nominal")),
+                frozenset(spec.get("not_after", [])) | frozenset(e.get("not_after", [])),
                 bool(spec.get("requires_target")) or etype == "TroopDeployment", bool(spec.get("symmetric")),
-                bool(e.get("pair"))))
+                bool(e.get("pair")), bool(e.get("passive")), bool(e.get("before")), bool(e.get("addressee"))))
             matcher.add(str(len(entries) - 1), [nlp.make_doc(e["phrase"])])
     return matcher, entries, nouns
 
@@ -110,6 +114,7 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
     events: list[EventMention] = []
     pair: list[ActorMention] = []
     all_mentions = _tok_spans(actors, starts, 0, len(article.text))
+    scenes: list[discourse.SentenceInfo] = []
     for (s, e), part in zip(sentence_bounds(sentences), parts):
         if part != "body" or e <= body_start:
             continue
@@ -117,8 +122,11 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
         if lo >= hi:
             continue
         mentions = _tok_spans(actors, starts, s, e)
-        sent = Sent(lo, hi, s, e, mentions, _tok_spans(times, starts, s, e), roles.np_coordinators(doc, mentions, w), pair)
-        found = sorted((i, j, entries[int(doc.vocab.strings[mid])]) for mid, i, j in matcher(doc[lo:hi]))
+        sent = Sent(lo, hi, s, e, mentions, _tok_spans(times, starts, s, e), roles.np_coordinators(doc, mentions, w), pair,
+                    _tok_spans(doc.user_data.get("dyad_places", []), starts, s, e))
+        # at one start the longest phrase wins ("called on" over "called", "was summoned" over "summoned")
+        found = [(i, j, entries[int(doc.vocab.strings[mid])]) for mid, i, j in matcher(doc[lo:hi])]
+        found.sort(key=lambda f: (f[0], -f[1]))
         first = len(events)
         _sentence_events(doc, sent, found, w, events, matcher)
         _speech_acts(doc, sent, w, events, first)
@@ -126,7 +134,8 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
             if ev.type in (DY.Condemnation, DY.Accusation) and not ev.targets:
                 _resolve_object(doc, sent, ev, all_mentions, events[:first], nouns, w)
         pair = _last_pair(doc, sent, events[first:], w) or pair
-    discourse.article_rules(events)
+        scenes.append(discourse.sentence_info(doc, sent, w))
+    discourse.article_rules(events, scenes)
     return events
 
 
@@ -151,6 +160,11 @@ def _last_pair(doc: Doc, sent: Sent, new: list[EventMention], w: Words) -> list[
         b = next((x for x in sent.mentions if x[0] > a[1] and all(k in sent.np_and for k in range(a[1], x[0]))), None)
         if b is not None and b[2].kind == "state" and b[2].code != a[2].code:
             return [a[2], b[2]]
+    if not sent.pair:  # no two states named together yet: the story's dyad, who acted on whom
+        for ev in reversed(new):
+            if len(ev.agents) == 1 and len(ev.targets) == 1 and ev.agents[0].code != ev.targets[0].code and \
+                    ev.agents[0].code and len(ev.agents[0].code) == 3 and ev.targets[0].code and len(ev.targets[0].code) == 3:
+                return [ev.agents[0], ev.targets[0]]
     return []
 
 
@@ -166,13 +180,21 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
             continue
         if clauses.negated(doc, i, sent.lo, w) or clauses.in_conditional(doc, i, sent.lo, w):
             continue
-        obj_end, troops = j, None
+        obj_end, troops, owners = j, None, None
         if trig.objects:
             hit = _object(doc, j, min(sent.hi, j + trig.window + 1), trig.objects)
-            if hit is None:
+            if hit is None and trig.before and not w.ending_at(doc, i, "purpose", sent.lo):
+                # "1,500 Russian soldiers arrived in Belarus"; not a purpose ("untuk ditempatkan di")
+                cl_lo = clauses.clause_start(doc, sent.lo, i, w, commas=False, skip=sent.np_and)
+                back = inversion.troops_before(doc, sent, i, cl_lo, trig.objects, trig.window, w)
+                if back is None:
+                    continue
+                troops, owners = _number(doc, max(cl_lo, back[0] - 4), back[0], w), back[2]
+            elif hit is None:
                 continue
-            obj_end, troops = hit[1], _number(doc, j, hit[0], w)
-        ev = _event(doc, sent, i, j, obj_end, trig, troops, w, events, first_in_sentence, matcher)
+            else:
+                obj_end, troops = hit[1], _number(doc, j, hit[0], w)
+        ev = _event(doc, sent, i, j, obj_end, trig, troops, w, events, first_in_sentence, matcher, owners)
         if ev is not None:
             events.extend(ev)
 
@@ -226,17 +248,27 @@ def _in_demand_complement(doc: Doc, sent: Sent, cl_lo: int, w: Words) -> bool:
 
 
 def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, troops: int | None, w: Words,
-           events: list[EventMention], first: int, matcher: PhraseMatcher) -> list[EventMention] | None:
+           events: list[EventMention], first: int, matcher: PhraseMatcher,
+           owners: list[ActorMention] | None = None) -> list[EventMention] | None:
     cl_lo = clauses.clause_start(doc, sent.lo, i, w, commas=False, skip=sent.np_and)
-    cl_hi = clauses.clause_end(doc, i, sent.hi, w, commas=False, skip=sent.np_and)
+    # from the trigger's last token: a trigger may end in a complementizer ("desakan agar", "demand that")
+    cl_hi = clauses.clause_end(doc, j - 1, sent.hi, w, commas=False, skip=sent.np_and)
     coordinated = False
-    if trig.nominal:
+    passive = None
+    if trig.passive:
+        passive = inversion.passive_summons(doc, sent, i, j, cl_lo, cl_hi, w)
+        if passive is None:
+            return None
+        agents = passive[0]
+    elif owners:
+        agents = owners
+    elif trig.nominal:
         after = [a for a in sent.mentions if j <= a[0] < min(cl_hi, obj_end + 3) and coded(a[2])]
         agents = [after[0][2]] if after else []
     else:
         agents = _subject_agents(doc, sent, i, w, matcher) if roles.participial(doc, sent, i, w) else []
         coordinated = bool(agents)
-    if not trig.nominal and not agents:
+    if not trig.nominal and not agents and not passive and not owners:
         conj = roles.after_coordinator(doc, sent, i, w)
         agents = [] if conj else roles.agents_left(doc, sent, i, cl_lo, w)
         if agents and agents[0].text.lower() in {" ".join(p) for p in w.sets.get("first_person", ())}:
@@ -253,8 +285,13 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
             agents = roles.quoted_speaker(doc, sent, i, w)
     if not agents:
         return None
-    targets = roles.targets(doc, sent, trig.type, trig.target, j, obj_end, cl_hi, w)
+    if passive:
+        targets = passive[1]
+    else:
+        targets = roles.targets(doc, sent, trig.type, trig.target, j, obj_end, cl_hi, w)
     if targets is None:
+        return None
+    if trig.type == "Demand" and not roles.demand_counts(doc, sent, j, cl_hi, targets, trig.addressee, w):
         return None
     codes = {a.code for a in agents}
     targets = [t for t in targets if t.code not in codes]

@@ -23,7 +23,7 @@ from ingest.actors import ActorMention
 from ingest.clauses import Words
 
 __all__ = ["Sent", "coded", "agents_left", "targets", "quoted_speaker", "after_coordinator", "participial",
-           "locative", "is_time", "group_ref"]
+           "locative", "is_time", "group_ref", "demand_counts"]
 
 
 @dataclass
@@ -37,6 +37,8 @@ class Sent:
     # coordinators that join two actor noun phrases ("Lavrov and Whitman"): not clause boundaries
     np_and: frozenset[int] = field(default_factory=frozenset)
     pair: list[ActorMention] = field(default_factory=list)  # the article's last pair of states
+    # capitals after a locative ("to Minsk", "ke Kyiv"): places, and the state a deployment goes to
+    places: list[tuple[int, int, ActorMention]] = field(default_factory=list)
     # deployments without a destination state: no event, but what a speaker may allege (offset, agents)
     claims: list[tuple[int, list[ActorMention]]] = field(default_factory=list)
     head: int | None = None  # the sentence's first verb (-1: none), cached by ingest.extract
@@ -175,9 +177,12 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
             return None  # a summons calls in an envoy; anything else (a court, one's own) is not one
         return [first[2]]
     if rule == "destination":
+        after = sorted(after + [a for a in sent.places if j <= a[0] < cl_hi], key=lambda a: a[0])
         for a in after:
             if a[0] >= obj_end - 1 and w.ending_at(doc, a[0], "destination", j):
                 return [a[2]]
+            if a[0] >= obj_end and w.ending_at(doc, a[0], "place", obj_end):
+                return [a[2]]  # "stationed 1,000 troops in Estonia", "tiba di Belarus"
             k = a[0]
             while k > j and not w.ending_at(doc, k, "destination"):
                 k -= 1
@@ -203,10 +208,13 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
             if w.ending_at(doc, a[0], "with", j) or (a[0] > 0 and w.ending_at(doc, a[0] - 1, "with", j)):
                 return _with_conjuncts(sent, a)
         near = [a for a in after if a[0] - j <= 2 and not locative(doc, a[0], w)]
+        near = near or [a for a in sent.places if 0 <= a[0] - j <= 1]  # "berkunjung ke Tokyo", "a visit to Hanoi"
         return _with_conjuncts(sent, near[0]) if near else []
     cands = [a for a in after if not locative(doc, a[0], w)]
     if rule in ("direct", "addressee"):
         direct = [a for a in cands if a[0] - j <= 2]
+        if not direct and rule == "addressee" and (group := group_ref(doc, sent, j, min(j + 3, cl_hi), w)):
+            return group  # "mendesak kedua negara untuk menahan diri", "urged both sides to"
         if not direct and rule == "addressee":
             # "demanded (on Wednesday) that Iran ...", "menuntut agar Tiongkok ...": the complement's subject
             for k in range(j, min(j + 6, cl_hi + 1, sent.hi)):
@@ -216,3 +224,22 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
                     break
         cands = direct
     return _with_conjuncts(sent, cands[0]) if cands else []
+
+
+def demand_counts(doc: Doc, sent: Sent, j: int, cl_hi: int, targets: list[ActorMention], weak: bool,
+                  w: Words) -> bool:
+    """Whether a demand verb at [.., j) is a diplomatic Demand.
+
+    A demand is a speech act aimed at someone: it counts when it names its addressee, an actor
+    ("urged China to", "called on Iran to", "meminta Australia agar", "demanded that Belarus
+    free ..."). Without one it counts only when what is demanded is a diplomatic object from the
+    lexicon (``demand_objects``: a ceasefire, a withdrawal, restraint, the release of detainees),
+    as in "Indonesia dan Prancis menyerukan gencatan senjata". Anything else - "demanded a special
+    meeting", "kebutuhan mendesak", "meminta maaf" - is no event. Weak verbs ("asked", "meminta")
+    need the addressee: "meminta gencatan senjata" is too often a plea of anyone to anyone.
+    """
+    if targets:
+        return True
+    if weak:
+        return False
+    return any(w.at(doc, k, "demand_objects", j, cl_hi) for k in range(j, min(cl_hi, j + 7)))
