@@ -1,0 +1,354 @@
+"""The measured steps. Each runs in a process of its own, so its peak resident set is its own.
+
+Dyad's steps open the on-disk store the load step built (``python -m benchmarks.steps STEP
+ARGS_JSON``, one fresh interpreter per step). The baseline has no on-disk form, so its worker
+parses the N-Triples file into an ``rdflib.Graph`` once (the load step) and forks one child per
+later step: the child starts with the loaded graph, as a user's process would, and its peak
+resident set is that of a process holding the graph and running the step.
+
+Every step prints (or sends) one JSON object: ``seconds`` (list of timed runs), ``rss_mb`` (peak
+resident set of the process, from ``getrusage``) and step-specific fields.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+QUERIES = ("who-did-what", "timeline", "dyads", "claims")
+CHUNK = 50  # sources per validation call in Dyad's whole-store validation
+
+
+def query_params(meta: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The parameters each named query is benchmarked with."""
+    return {
+        "who-did-what": {"actor": meta["query_actor"], "from": meta["query_from"], "to": meta["query_to"]},
+        "timeline": {"actor": meta["query_actor"]},
+        "dyads": {},
+        "claims": {},
+    }
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def repeat(fn: Callable[[], Any], n: int, budget: float) -> tuple[list[float], Any]:
+    """Run ``fn`` up to ``n`` times, stopping early once ``budget`` seconds are spent (at least once)."""
+    times, out, spent = [], None, 0.0
+    for _ in range(n):
+        t = time.perf_counter()
+        out = fn()
+        dt = time.perf_counter() - t
+        times.append(dt)
+        spent += dt
+        if spent > budget:
+            break
+    return times, out
+
+
+# ---- Dyad ----------------------------------------------------------------------------------
+
+
+def dyad_load(a: dict[str, Any]) -> dict[str, Any]:
+    from dyad import gate
+    from dyad.store import Store
+
+    t = time.perf_counter()
+    store = Store(a["store"])
+    gate.ensure_base(store)
+    result = store.bulk_load(a["data"])
+    store.flush()
+    dt = time.perf_counter() - t
+    return {"seconds": [dt], "triples": result.quads, "events": result.events}
+
+
+def raw_load(a: dict[str, Any]) -> dict[str, Any]:
+    import pyoxigraph as ox
+
+    with tempfile.TemporaryDirectory(dir=a["tmp"]) as d:
+        t = time.perf_counter()
+        store = ox.Store(d)
+        store.bulk_load(path=a["data"], format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        dt = time.perf_counter() - t
+        n = len(store)
+        del store
+    return {"seconds": [dt], "triples": n}
+
+
+def dyad_query(a: dict[str, Any]) -> dict[str, Any]:
+    from dyad import queries
+    from dyad.store import Store
+
+    store = Store(a["store"], read_only=True)
+    q = queries.load(a["query"])
+    times, result = repeat(lambda: queries.run(store, q, a["params"]), a["repeat"], a["budget"])
+    return {"seconds": times, "rows": len(result.rows)}
+
+
+def _source_graphs(store: Any, names: list[Any]) -> list[Any]:
+    """Each source as it was submitted: its own graph plus the descriptions of its events."""
+    from rdflib import Graph
+
+    from dyad.namespace import DY, ENTITIES_GRAPH
+    from dyad.parse import SourceGraph
+
+    out = []
+    for name in names:
+        g = Graph()
+        own = store.graph_triples(name)
+        for t in own:
+            g.add(t)
+        for s, p, o in own:
+            if p == DY.reportOf:
+                for t in store._entity_triples(o):
+                    g.add(t)
+        out.append(SourceGraph(name, g, str(name)))
+    return out
+
+
+def dyad_validate_full(a: dict[str, Any]) -> dict[str, Any]:
+    """Every source with its neighbourhood, in chunks of CHUNK sources per pySHACL call.
+
+    Stops after ``budget`` seconds and extrapolates linearly (each chunk's cost does not depend on
+    the store size, only on the chunk: the neighbourhood is what the chunk mentions).
+    """
+    from rdflib import Graph
+
+    from dyad import gate
+    from dyad.parse import SourceGraph
+    from dyad.store import Store
+
+    store = Store(a["store"], read_only=True)
+    names = store.sources()
+    done = violations = 0
+    t = time.perf_counter()
+    for i in range(0, len(names), CHUNK):
+        chunk = _source_graphs(store, names[i:i + CHUNK])
+        merged = Graph()
+        for sg in chunk:
+            for triple in sg.graph:
+                merged.add(triple)
+        [checked] = gate.check(store, [SourceGraph(chunk[0].name, merged, "chunk")])
+        violations += sum(1 for p in checked.report.problems if p.severity.value == "violation")
+        done += len(chunk)
+        if time.perf_counter() - t > a["budget"]:
+            break
+    dt = time.perf_counter() - t
+    total = dt * len(names) / done
+    return {"seconds": [total], "measured_seconds": dt, "sources_checked": done,
+            "sources": len(names), "extrapolated": done < len(names), "violations": violations}
+
+
+def dyad_validate_submission(a: dict[str, Any]) -> dict[str, Any]:
+    from rdflib.namespace import RDF
+
+    from benchmarks.generate import submission
+    from dyad import gate
+    from dyad.namespace import DY
+    from dyad.parse import SourceGraph
+    from dyad.store import Store
+
+    store = Store(a["store"], read_only=True)
+    g = submission(Path(a["meta_dir"]))
+    src = SourceGraph(next(g.subjects(RDF.type, DY.Submission)), g, "submission")
+    t = time.perf_counter()
+    [first] = gate.check(store, [src])
+    cold = time.perf_counter() - t
+    times, checked = repeat(lambda: gate.check(store, [src])[0], a["repeat"], a["budget"])
+    problems = sorted([p.focus, p.path, p.shape, p.severity.value] for p in checked.report.problems)
+    return {"seconds": times, "cold_seconds": cold, "problems": problems,
+            "conforms": checked.report.conforms}
+
+
+def dyad_export(a: dict[str, Any]) -> dict[str, Any]:
+    import pyoxigraph as ox
+
+    from dyad.export import export_store
+    from dyad.store import Store
+
+    store = Store(a["store"], read_only=True)
+    out = Path(a["tmp"]) / "dyad-export.ttl"
+    t = time.perf_counter()
+    export_store(store, ox.RdfFormat.TURTLE, out)
+    dt = time.perf_counter() - t
+    size = out.stat().st_size
+    out.unlink()
+    return {"seconds": [dt], "bytes": size}
+
+
+def ingest(a: dict[str, Any]) -> dict[str, Any]:
+    """Articles per second through ingest.pipeline (text to graph), and through admit as well."""
+    try:
+        from ingest import article as article_mod
+        from ingest import pipeline
+    except Exception as exc:  # another engineer is finishing ingest/
+        return {"available": False, "reason": f"{type(exc).__name__}: {exc}"}
+    if not hasattr(pipeline, "process"):
+        return {"available": False, "reason": "ingest.pipeline has no process()"}
+    from dyad import gate
+    from dyad.parse import SourceGraph
+    from dyad.store import Store
+
+    paths = [Path(p) for p in a["articles"]]
+    articles = [art for p in paths for art in article_mod.read_path(p)]
+    pipeline.process(articles[0])  # load spaCy pipelines and lexicons once, outside the timing
+    t = time.perf_counter()
+    graphs = [pipeline.process(art).graph for art in articles]
+    pipe = time.perf_counter() - t
+    store = Store(None)
+    gate.ensure_base(store)
+    t = time.perf_counter()
+    for art in articles:
+        result = pipeline.process(art, store.find_events)
+        try:
+            gate.admit(store, [SourceGraph(art.iri, result.graph, art.name)])
+        except Exception:  # a non-conforming article is not written; it still counts as read
+            pass
+    full = time.perf_counter() - t
+    return {"available": True, "articles": len(articles), "seconds": [pipe], "admit_seconds": full,
+            "triples": sum(len(g) for g in graphs)}
+
+
+DYAD_STEPS = {
+    "dyad_load": dyad_load, "raw_load": raw_load, "dyad_query": dyad_query,
+    "dyad_validate_full": dyad_validate_full, "dyad_validate_submission": dyad_validate_submission,
+    "dyad_export": dyad_export, "ingest": ingest,
+}
+
+
+# ---- baseline: rdflib Graph, rdflib SPARQL, pySHACL over the whole graph ------------------------
+
+
+def _baseline_query(g: Any, a: dict[str, Any]) -> dict[str, Any]:
+    from dyad import queries
+
+    q = queries.load(a["query"])
+    text = queries.bind(q, a["params"])
+    times, rows = repeat(lambda: list(g.query(text)), a["repeat"], a["budget"])
+    return {"seconds": times, "rows": len(rows)}
+
+
+def _pyshacl(g: Any) -> tuple[Any, Any]:
+    import pyshacl
+
+    from dyad.validate import shapes_graph
+
+    conforms, report, _ = pyshacl.validate(
+        g, shacl_graph=shapes_graph(), inference="none", inplace=True, advanced=False,
+        allow_warnings=True, allow_infos=True)
+    return conforms, report
+
+
+def _baseline_validate_full(g: Any, a: dict[str, Any]) -> dict[str, Any]:
+    from rdflib.namespace import SH
+
+    t = time.perf_counter()
+    conforms, report = _pyshacl(g)
+    dt = time.perf_counter() - t
+    violations = sum(1 for r in report.subjects(SH.resultSeverity, SH.Violation))
+    return {"seconds": [dt], "violations": violations, "conforms": bool(conforms)}
+
+
+def _baseline_validate_submission(g: Any, a: dict[str, Any]) -> dict[str, Any]:
+    from benchmarks.generate import submission
+    from dyad.validate import _read_report
+
+    sub = submission(Path(a["meta_dir"]))
+    described = set(sub.subjects())
+    t = time.perf_counter()
+    for triple in sub:
+        g.add(triple)
+    _, report = _pyshacl(g)
+    dt = time.perf_counter() - t
+    checked = _read_report(report, described)
+    problems = sorted([p.focus, p.path, p.shape, p.severity.value] for p in checked.problems)
+    return {"seconds": [dt], "problems": problems, "conforms": checked.conforms}
+
+
+def _baseline_export(g: Any, a: dict[str, Any]) -> dict[str, Any]:
+    out = Path(a["tmp"]) / "baseline-export.ttl"
+    t = time.perf_counter()
+    g.serialize(destination=str(out), format="turtle")
+    dt = time.perf_counter() - t
+    size = out.stat().st_size
+    out.unlink()
+    return {"seconds": [dt], "bytes": size}
+
+
+BASELINE_STEPS = {
+    "query": _baseline_query, "validate_full": _baseline_validate_full,
+    "validate_submission": _baseline_validate_submission, "export": _baseline_export,
+}
+
+
+def _child(fn: Callable, g: Any, a: dict[str, Any], conn: Any) -> None:
+    try:
+        out = fn(g, a)
+        out["rss_mb"] = rss_mb()
+    except Exception as exc:  # report, do not hang the worker
+        out = {"error": f"{type(exc).__name__}: {exc}"}
+    conn.send(out)
+    conn.close()
+
+
+def baseline_worker(a: dict[str, Any]) -> None:
+    """Load the graph once, then run each requested step in a forked child with a time limit.
+
+    Prints one JSON line per step as it finishes: {"step": ..., "key": ..., ...}.
+    """
+    from rdflib import Graph
+
+    t = time.perf_counter()
+    g = Graph()
+    g.parse(a["data"], format="nt")
+    dt = time.perf_counter() - t
+    print(json.dumps({"key": "load", "seconds": [dt], "triples": len(g), "rss_mb": rss_mb()}), flush=True)
+    ctx = mp.get_context("fork")
+    for job in a["jobs"]:
+        key, step = job["key"], job["step"]
+        if job.get("skip"):
+            continue
+        recv, send = ctx.Pipe(duplex=False)
+        p = ctx.Process(target=_child, args=(BASELINE_STEPS[step], g, {**a, **job}, send))
+        p.start()
+        send.close()
+        out: dict[str, Any]
+        if recv.poll(a["limit"]):
+            try:
+                out = recv.recv()
+            except EOFError:
+                out = {"error": "the step's process died (out of memory?)"}
+        else:
+            out = {"timeout": a["limit"]}
+        if p.is_alive():
+            p.kill()
+        p.join()
+        print(json.dumps({"key": key, **out}), flush=True)
+
+
+def main() -> None:
+    step, args = sys.argv[1], json.loads(sys.argv[2])
+    if step == "baseline":
+        baseline_worker(args)
+        return
+    out = DYAD_STEPS[step](args)
+    out["rss_mb"] = rss_mb()
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()
+
+
+__all__ = ["QUERIES", "query_params", "statistics"]
