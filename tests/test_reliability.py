@@ -39,13 +39,19 @@ def test_any_bytes_in_any_syntax_give_input_error_or_graphs(tmp_path: Path, data
         assert graphs
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(quote=st.text(st.characters(blacklist_characters="\x00"), min_size=1, max_size=200)
-       .filter(lambda s: s.strip()))  # NUL: Dyad refuses it in input files as binary
+_REPLACED: dict[str, Store] = {}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(quote=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                     min_size=1, max_size=200).filter(lambda s: s.strip()))
 def test_any_text_round_trips_through_replacement(tmp_path: Path, quote: str) -> None:
-    """Replacing a source writes through a SPARQL Update: no text may change meaning there."""
-    store = Store(None)
-    gate.admit(store, parse.read(SAMPLE))
+    """Replacing a source writes through a SPARQL Update: no text may change meaning there.
+    (NUL and lone surrogates are not text Dyad reads: files with them are refused.)"""
+    if "store" not in _REPLACED:  # one store for all examples: each replaces the last
+        _REPLACED["store"] = Store(None)
+        gate.admit(_REPLACED["store"], parse.read(SAMPLE))
+    store = _REPLACED["store"]
     g = Graph().parse(SAMPLE)
     evidence = ID["report/sample-summons-e409"]
     g.remove((evidence, DY.quote, None))
