@@ -212,7 +212,10 @@ def check(files: tuple[Path, ...]) -> None:
     from dyad import gate, parse
     from dyad.reasoning import check_consistency
 
-    graphs = [s.graph for f in files for s in parse.read(f)]
+    from dyad.namespace import ID
+
+    # Data checked here need not be a source's graph; any RDF file will do.
+    graphs = [s.graph for f in files for s in parse.read(f, default_source=ID["file/checked"])]
     result = check_consistency(gate.ontology(), *graphs)
     click.echo("consistent" if result.consistent else f"inconsistent: {result.explanation}")
     sys.exit(0 if result.consistent else 1)

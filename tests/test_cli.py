@@ -139,3 +139,11 @@ def test_every_command_has_help(dyad) -> None:
     for cmd in ("load", "query", "validate", "export", "stats", "withdraw", "check"):
         ran = dyad(cmd, "--help")
         assert ran.code == 0 and "Usage:" in ran.out, cmd
+
+
+def test_check_runs_hermit(dyad, tmp_path: Path) -> None:
+    ran = dyad("check", str(SAMPLE))
+    assert ran.code == 0 and "consistent" in ran.out, ran.out + ran.err
+    bad = sorted((Path(__file__).parent / "data" / "reasoning").glob("inconsistent-*.ttl"))[0]
+    ran = dyad("check", str(bad))
+    assert ran.code == 1 and "inconsistent" in ran.out, ran.out + ran.err

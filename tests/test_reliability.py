@@ -210,3 +210,26 @@ def test_any_submission_gives_findings_or_input_error(tmp_path: Path, data: byte
         assert str(f) in str(exc) and "\n" not in str(exc), str(exc)
     else:
         assert reports
+
+
+@pytest.mark.slow
+def test_sigkill_mid_ingest_leaves_whole_articles_or_none(tmp_path: Path) -> None:
+    """The same for `dyad ingest`: each article's graph is whole or absent after a SIGKILL."""
+    articles = [str(p) for p in sorted((ROOT / "data" / "dev").glob("*.txt"))]
+    reference = tmp_path / "reference"
+    assert run_dyad("ingest", *articles, store=reference).code == 0
+    expected = _source_sizes(reference)
+    for delay in (2.0, 3.5, 5.0):
+        store_dir = tmp_path / f"killed-{delay}"
+        p = subprocess.Popen([sys.executable, "-m", "dyad", "ingest", *articles, "--store", str(store_dir)],
+                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        p.send_signal(signal.SIGKILL)
+        p.wait(timeout=30)
+        if not store_dir.exists():
+            continue
+        for source, size in _source_sizes(store_dir).items():
+            assert size == expected[source], f"{source} half-written after SIGKILL at {delay}s"
+        # and the store takes the rest afterwards: ingesting again completes it
+        assert run_dyad("ingest", *articles, "--quiet", store=store_dir).code == 0
+        assert _source_sizes(store_dir) == expected

@@ -1,0 +1,34 @@
+"""The shipped files (ontology, shapes, queries, data) are in the wheel, and an installed Dyad
+finds them there, not in a checkout."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from conftest import ROOT
+
+
+def test_wheel_carries_the_data_files_and_finds_them(tmp_path: Path) -> None:
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                            "-w", str(tmp_path), str(ROOT)], capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr[-2000:]
+    (wheel,) = tmp_path.glob("dyad-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for shipped in ("dyad/_resources/ontology/dyad.ttl", "dyad/_resources/ontology/context.jsonld",
+                    "dyad/_resources/shapes/events.ttl", "dyad/_resources/queries/who-did-what.rq",
+                    "dyad/_resources/data/actors/states.yaml", "dyad/_resources/data/lexicons/id/triggers.yaml",
+                    "dyad/web/index.html", "ingest/extract.py"):
+        assert shipped in names, shipped
+    unpacked = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(unpacked)
+    # Run from an unrelated folder with only the unpacked wheel on the path.
+    code = ("from dyad.resources import resource; from dyad import queries; "
+            "print(resource('ontology', 'dyad.ttl')); print(len(queries.available()))")
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                         env={"PYTHONPATH": str(unpacked), "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    path, count = ran.stdout.split()
+    assert path.startswith(str(unpacked)) and int(count) >= 5
