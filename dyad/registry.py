@@ -175,6 +175,17 @@ def _states(extra: dict[str, Any]) -> dict[str, Actor]:
             adjectives={k: _tuple(v) for k, v in (more.get("adjective") or {}).items()},
             capitals={k: _tuple(v) for k, v in (more.get("capital") or {}).items()},
         )
+    # user-assigned codes that ISO 3166-1 leaves out (Kosovo, XK/XKX): named by CLDR via `alpha2`
+    for code, more in extra.items():
+        if code in states or not more.get("alpha2"):
+            continue
+        labels = {lang: territories[lang].get(more["alpha2"], code) for lang in LANGUAGES}
+        states[code] = Actor(
+            key=code, iri=state_iri(code), kind="state", code=code, labels=labels,
+            names={lang: _dedupe([labels[lang]], _tuple((more.get("alias") or {}).get(lang))) for lang in LANGUAGES},
+            adjectives={k: _tuple(v) for k, v in (more.get("adjective") or {}).items()},
+            capitals={k: _tuple(v) for k, v in (more.get("capital") or {}).items()},
+        )
     unknown = set(extra) - set(states)
     if unknown:
         raise InputError(f"unknown ISO 3166-1 alpha-3 codes {sorted(unknown)}; use codes such as KOR",

@@ -4,7 +4,8 @@ An article tells one story; a later sentence leans on earlier ones:
 
 - an undated mention of an event dated elsewhere in the article takes that date;
 - "Hours later", "the same day", "in the same statement" / "beberapa jam kemudian", "pada hari
-  yang sama", "dalam pernyataan yang sama": the date of the event told just before;
+  yang sama", "dalam pernyataan yang sama": the date of the event told just before; "a day later",
+  "the next day" / "sehari kemudian", "keesokan harinya": the day after it;
 - a verb coordinated with a summons ("memanggil ... dan mendesak") takes its date, and a demand
   made there is made to the summoned envoy;
 - a summons or denial is about the deployment named after it in the same sentence;
@@ -18,10 +19,12 @@ An article tells one story; a later sentence leans on earlier ones:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from spacy.tokens import Doc
 
+from dyad.dates import DateValue
 from dyad.namespace import DY
 from ingest.actors import ActorMention
 from ingest.clauses import Words
@@ -106,6 +109,12 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = ()) -> None:  
             prev = [o for o in events[:n] if o.date is not None and o.sentence[0] < e.sentence[0]]
             if prev:
                 e.date = prev[-1].date
+        # "a day later" / "keesokan harinya": the day after the last event dated to the day before it
+        if e.date is None and e.day_after:
+            prev = [o for o in events[:n] if o.date is not None and o.date.precision == "day"
+                    and o.sentence[0] <= e.sentence[0]]
+            if prev:
+                e.date = DateValue.day(prev[-1].date.start + timedelta(days=1))
     # an undated mention of an event dated elsewhere in the article takes that date
     for e in events:
         if e.date is None:
@@ -129,7 +138,7 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = ()) -> None:  
             if inside:
                 e.about = inside[:1]
                 e.topic = None
-    # a denial of "the accusation" / "laporan tersebut": what was last aimed at the denier
+    # a denial of "the accusation" / "laporan tersebut" / "denied that ...": what was last aimed at the denier
     for n, e in enumerate(events):
         if e.type == DY.Denial and not e.about and e.claim_ref:
             codes = {a.code for a in e.agents}

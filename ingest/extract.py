@@ -55,6 +55,7 @@ class EventMention:
     coordinated: bool = field(default=False, repr=False)
     claim_ref: bool = field(default=False, repr=False)
     same_time: bool = field(default=False, repr=False)  # "Hours later", "in the same statement"
+    day_after: bool = field(default=False, repr=False)  # "a day later", "keesokan harinya"
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,8 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
 
 def _object(doc: Doc, lo: int, hi: int, objects: tuple[tuple[str, ...], ...]) -> tuple[int, int] | None:
     for k in range(lo, hi):
+        if doc[k].text in (",", ";", ":", '"', "“", "”", "("):  # the object noun phrase ends there
+            return None
         for o in objects:
             if k + len(o) <= len(doc) and all(doc[k + n].lower_ == o[n] for n in range(len(o))):
                 return k, k + len(o)
@@ -312,12 +315,17 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     topic = None
     claim_ref = False
     if trig.type == "Denial":
-        claim_ref = bool(_object(doc, j, min(sent.hi, j + 3), tuple(w.sets.get("claim_nouns", ()))))
+        # "denied the accusation", and "denied that its troops crossed": a proposition denied is
+        # what someone claimed; a noun topic ("denied arms transfers") names no claim
+        claim_ref = bool(_object(doc, j, min(sent.hi, j + 3), tuple(w.sets.get("claim_nouns", ())))
+                         or (j < sent.hi and w.at(doc, j, "complementizers", j, sent.hi)))
         topic = doc[j:clauses.clause_end(doc, j, sent.hi, w, commas=True)].text.strip() or None
     same_time = any(w.at(doc, k, "same_time", sent.lo, i) for k in range(sent.lo, i))
+    # "Sehari kemudian, X memanggil ..." / "... summoned Y the next day": anywhere in the clause
+    day_after = date is None and any(w.at(doc, k, "day_after", sent.lo, sent.hi) for k in range(sent.lo, cl_hi))
     ev = EventMention(getattr(DY, trig.type), agents, targets, [], topic, date, status, claimants, troops, place,
                       (sent.start, sent.end), (doc[i].idx, doc[j - 1].idx + len(doc[j - 1])), coordinated, claim_ref,
-                      same_time)
+                      same_time, day_after)
     return _directions(ev) if symmetric else [ev]
 
 

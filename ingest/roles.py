@@ -208,7 +208,8 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
             if w.ending_at(doc, a[0], "with", j) or (a[0] > 0 and w.ending_at(doc, a[0] - 1, "with", j)):
                 return _with_conjuncts(sent, a)
         near = [a for a in after if a[0] - j <= 2 and not locative(doc, a[0], w)]
-        near = near or [a for a in sent.places if 0 <= a[0] - j <= 1]  # "berkunjung ke Tokyo", "a visit to Hanoi"
+        # "berkunjung ke Tokyo", "a visit to Hanoi"; not where talks were held ("held talks in Doha")
+        near = near or [a for a in sent.places if 0 <= a[0] - j <= 1 and w.ending_at(doc, a[0], "destination")]
         return _with_conjuncts(sent, near[0]) if near else []
     cands = [a for a in after if not locative(doc, a[0], w)]
     if rule in ("direct", "addressee"):
