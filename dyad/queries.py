@@ -6,6 +6,16 @@ thing in its outermost WHERE. Binding replaces that block's row with RDF terms m
 parameter values (IRIs checked, literals escaped by the RDF library), ``UNDEF`` where a parameter
 is not given. Values are never pasted into the query text as text; the file stays valid SPARQL
 that runs as it is with its defaults.
+
+Parameter-dependent lines: a line of the query body of the form ``#+when NAME: PATTERN`` is a
+comment as the file stands (so the file is still valid SPARQL and still runs with its defaults);
+:func:`bind` turns it into ``PATTERN`` (same indentation) when parameter ``NAME`` has a value
+(given, or its default), and drops it otherwise. ``PATTERN`` is fixed query text from the file and
+may refer to the parameter only as ``?p_NAME``, whose value still comes only through the
+``VALUES`` block. Such lines hold patterns that *narrow* the solutions to ones the query's own
+filters keep anyway (an index-driven start: the events an actor takes part in), so that the
+engine need not scan every event; they must never change the rows (tests/test_queries.py runs
+every case with and without them).
 """
 
 from __future__ import annotations
@@ -30,6 +40,7 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _PARAM = re.compile(
     r"^(?P<name>[a-z_]+):\s*(?P<kind>[a-z-]+),\s*(?P<need>optional|required|default\s+(?P<default>[^\s.,]+))\.?\s*(?P<doc>.*)$"
 )
+_WHEN = re.compile(r"^(?P<indent>[ \t]*)#\+when (?P<name>[a-z_]+):[ \t]?(?P<text>.*)$", re.MULTILINE)
 _VALUES = re.compile(r"VALUES\s*\((?P<vars>[^)]*)\)\s*\{\s*\((?P<row>[^)]*)\)\s*\}")
 KINDS = ("actor", "event-type", "date-from", "date-to", "status", "claim-status")
 _IRI = re.compile(r"^(https?|urn):[^\s<>\"{}|\\^`]+$")
@@ -123,6 +134,10 @@ def parse(path: Path) -> NamedQuery:
     if params and (not block or tuple(v.lstrip("?") for v in block["vars"].split()) != declared):
         raise InputError(f"the VALUES block must bind exactly {', '.join('?' + d for d in declared)} "
                          "in that order", where=str(path))
+    for m in _WHEN.finditer(text):
+        if m["name"] not in {p.name for p in params}:
+            lineno = text.count("\n", 0, m.start()) + 1
+            raise InputError(f"'#+when {m['name']}:' names no declared parameter", where=f"{path}:{lineno}")
     return NamedQuery(
         name=path.stem, path=path,
         summary=" ".join(meta.get("summary", [""])),
@@ -169,8 +184,11 @@ def term_for(param: Param, value: str) -> ox.NamedNode | ox.Literal | None:
     raise UsageError(f"unknown parameter kind {param.kind}")
 
 
-def bind(query: NamedQuery, values: dict[str, str]) -> str:
-    """The query text with its parameter block holding ``values`` (RDF terms, UNDEF when absent)."""
+def bind(query: NamedQuery, values: dict[str, str], *, when: bool = True) -> str:
+    """The query text with its parameter block holding ``values`` as RDF terms (a parameter not
+    given is left out of the block), and its ``#+when NAME:`` lines kept for the parameters that
+    have a value and dropped for the others. ``when=False`` drops them all (the query as it
+    would run without them; the tests check both give the same rows)."""
     known = {p.name for p in query.params}
     for name in values:
         if name not in known:
@@ -192,7 +210,9 @@ def bind(query: NamedQuery, values: dict[str, str]) -> str:
     # test them with BOUND(), and some engines (Virtuoso 7) join UNDEF rows wrongly.
     new_block = (f"VALUES ({' '.join(v for v, _ in bound)}) {{ ({' '.join(t for _, t in bound)}) }}"
                  if bound else "")
-    return query.text[: block.start()] + new_block + query.text[block.end():]
+    text = query.text[: block.start()] + new_block + query.text[block.end():]
+    given = {v[len("?p_"):] for v, _ in bound} if when else set()
+    return _WHEN.sub(lambda m: m["indent"] + m["text"] if m["name"] in given else "", text)
 
 
 def solutions(store: Store, query: NamedQuery, values: dict[str, str] | None = None) -> ox.QuerySolutions:

@@ -110,3 +110,39 @@ def test_who_did_what_lists_an_event_once_however_many_sources() -> None:
     store.withdraw(second)
     rows = queries.run(store, queries.load("who-did-what"), {"type": "Summons"}).rows
     assert [r[cols.index("reports")].value for r in rows] == ["1"]
+
+
+@pytest.mark.parametrize("path", [c for c in CASES if "error" not in yaml.safe_load(c.read_text(encoding="utf-8"))],
+                         ids=lambda p: p.stem)
+def test_when_lines_never_change_the_rows(path: Path, loaded: dict[tuple[str, ...], Store]) -> None:
+    """``#+when NAME:`` lines only narrow where the engine starts: the rows are the same without them."""
+    case = yaml.safe_load(path.read_text(encoding="utf-8"))
+    store = _store(case["data"], loaded)
+    query = queries.load(case["query"])
+    params = {k: str(v) for k, v in case["params"].items()}
+    rows = lambda text: sorted(tuple(str(t) for t in s) for s in store.raw_query(text, use_default_graph_as_union=True))  # noqa: E731
+    assert rows(queries.bind(query, params)) == rows(queries.bind(query, params, when=False))
+
+
+def test_when_lines_are_kept_only_for_given_parameters(tmp_path: Path) -> None:
+    rq = tmp_path / "w.rq"
+    rq.write_text("#+ summary: s\n#+ param actor: actor, optional. x\n#+ columns: e\n"
+                  "SELECT ?e WHERE {\n  VALUES (?p_actor) { (UNDEF) }\n"
+                  "  #+when actor: ?e ?p ?p_actor .\n  ?e ?q ?r .\n}\n", encoding="utf-8")
+    q = queries.parse(rq)
+    with_actor = queries.bind(q, {"actor": "KOR"})
+    assert '\n  ?e ?p ?p_actor .\n' in with_actor and "#+when" not in with_actor
+    assert 'VALUES (?p_actor) { ("KOR") }' in with_actor
+    without = queries.bind(q, {})
+    assert "?p_actor ." not in without and "#+when" not in without
+    assert "#+when" not in queries.bind(q, {"actor": "KOR"}, when=False).split("WHERE")[1].replace("?e ?q", "")
+    rq.write_text(rq.read_text().replace("#+when actor:", "#+when actr:"), encoding="utf-8")
+    with pytest.raises(DyadError, match="names no declared parameter"):
+        queries.parse(rq)
+
+
+def test_shipped_query_files_are_valid_sparql_as_they_stand() -> None:
+    import pyoxigraph as ox
+
+    for q in queries.available():
+        ox.Store().query(q.text)  # #+when lines are comments here
