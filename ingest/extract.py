@@ -128,6 +128,7 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
         # at one start the longest phrase wins ("called on" over "called", "was summoned" over "summoned")
         found = [(i, j, entries[int(doc.vocab.strings[mid])]) for mid, i, j in matcher(doc[lo:hi])]
         found.sort(key=lambda f: (f[0], -f[1]))
+        sent.verbs = frozenset(f[0] for f in found)
         first = len(events)
         _sentence_events(doc, sent, found, w, events, matcher)
         _speech_acts(doc, sent, w, events, first)
@@ -184,7 +185,11 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
         obj_end, troops, owners = j, None, None
         if trig.objects:
             hit = _object(doc, j, min(sent.hi, j + trig.window + 1), trig.objects)
-            if hit is None and trig.before and not w.ending_at(doc, i, "purpose", sent.lo):
+            if hit is None and trig.passive:  # "The agreement was signed by ...": the noun before the verb
+                cl_lo = clauses.clause_start(doc, sent.lo, i, w, commas=False, skip=sent.np_and)
+                if _object(doc, max(cl_lo, i - trig.window - 2), i, trig.objects) is None:
+                    continue
+            elif hit is None and trig.before and not w.ending_at(doc, i, "purpose", sent.lo):
                 # "1,500 Russian soldiers arrived in Belarus"; not a purpose ("untuk ditempatkan di")
                 cl_lo = clauses.clause_start(doc, sent.lo, i, w, commas=False, skip=sent.np_and)
                 back = inversion.troops_before(doc, sent, i, cl_lo, trig.objects, trig.window, w)
@@ -192,9 +197,14 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
                     continue
                 troops, owners = _number(doc, max(cl_lo, back[0] - 4), back[0], w), back[2]
             elif hit is None:
+                rel = inversion.relative_denial(doc, sent, i, w, events[first_in_sentence:]) if trig.type == "Denial" else None
+                if rel is not None:  # "an accusation Belgrade dismissed as a fabrication"
+                    events.append(EventMention(DY.Denial, *rel, [], None, None, "reported", [], None, None, (sent.start, sent.end),
+                                               (doc[i].idx, doc[j - 1].idx + len(doc[j - 1])), claim_ref=True))
                 continue
             else:
-                obj_end, troops = hit[1], _number(doc, j, hit[0], w)
+                obj_end = hit[1]
+                troops = _number(doc, j, hit[0], w) if trig.type == "TroopDeployment" else None  # not "12 dokumen"
         ev = _event(doc, sent, i, j, obj_end, trig, troops, w, events, first_in_sentence, matcher, owners)
         if ev is not None:
             events.extend(ev)
@@ -258,7 +268,13 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     cl_hi = clauses.clause_end(doc, j - 1, sent.hi, w, commas=False, skip=sent.np_and)
     coordinated = False
     passive = None
-    if trig.passive:
+    visit_end = None
+    if trig.passive and trig.type == "Agreement":
+        agents = inversion.passive_parties(doc, sent, j, cl_hi, w)
+        if len(agents) < 2:
+            return None
+        passive = (agents[:1], agents[1:])
+    elif trig.passive:
         passive = inversion.passive_summons(doc, sent, i, j, cl_lo, cl_hi, w)
         if passive is None:
             return None
@@ -268,6 +284,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     elif trig.nominal:
         after = [a for a in sent.mentions if j <= a[0] < min(cl_hi, obj_end + 3) and coded(a[2])]
         agents = [after[0][2]] if after else []
+        visit_end = after[0][1] if after and trig.type == "Consultation" else None
     else:
         agents = _subject_agents(doc, sent, i, w, matcher) if roles.participial(doc, sent, i, w) else []
         coordinated = bool(agents)
@@ -290,6 +307,10 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         return None
     if passive:
         targets = passive[1]
+    elif visit_end is not None:  # "kunjungan Menteri Luar Negeri Uzbekistan ke Astana": where the visitor went
+        dest = [a for a in sent.mentions + sent.places if visit_end <= a[0] <= visit_end + 3 and a[2].kind == "state"
+                and w.ending_at(doc, a[0], "destination", visit_end)]
+        targets = [min(dest, key=lambda a: a[0])[2]] if dest else []
     else:
         targets = roles.targets(doc, sent, trig.type, trig.target, j, obj_end, cl_hi, w)
     if targets is None:
@@ -301,6 +322,8 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     symmetric = trig.symmetric or (trig.type == "Consultation" and len(agents) > 1 and not targets)
     if trig.pair and len(agents) < 2:
         return None
+    if trig.type == "TroopDeployment" and not targets:
+        targets = inversion.story_destination(doc, sent, j, cl_hi, agents, w)
     if (trig.requires_target or trig.type == "Consultation") and not targets and not (symmetric and len(agents) > 1):
         if trig.type == "TroopDeployment":  # no destination state, but still what a speaker may allege
             sent.claims.append((doc[i].idx, agents))
@@ -311,6 +334,8 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         head = _first_verb(doc, sent, w, matcher)
         date = _date(doc, sent, head, w) if head is not None else None
     status, claimants = factuality.status(doc, sent, i, cl_lo, agents, w, events, first, trig.nominal, framed)
+    if status == "hypothetical" and date is not None:  # a plan "in September" is the coming September
+        date = next((m.ahead for _, _, m in sent.times if m.value is date and m.ahead is not None), date)
     place = _place(doc, j, cl_hi, w) if trig.type in ("Summons", "Consultation", "Agreement") else None
     topic = None
     claim_ref = False
@@ -320,7 +345,9 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         claim_ref = bool(_object(doc, j, min(sent.hi, j + 3), tuple(w.sets.get("claim_nouns", ())))
                          or (j < sent.hi and w.at(doc, j, "complementizers", j, sent.hi)))
         topic = doc[j:clauses.clause_end(doc, j, sent.hi, w, commas=True)].text.strip() or None
-    same_time = any(w.at(doc, k, "same_time", sent.lo, i) for k in range(sent.lo, i))
+    same_time = any(w.at(doc, k, "same_time", sent.lo, i) for k in range(sent.lo, i)) or \
+        any(w.at(doc, k, "meeting_scene", sent.lo, sent.hi) for k in range(sent.lo, sent.hi)) or \
+        bool(w.at(doc, sent.lo, "scene_openers", sent.lo, sent.hi))  # "Usai pertemuan", "Di sana, ..."
     # "Sehari kemudian, X memanggil ..." / "... summoned Y the next day": anywhere in the clause
     day_after = date is None and any(w.at(doc, k, "day_after", sent.lo, sent.hi) for k in range(sent.lo, cl_hi))
     ev = EventMention(getattr(DY, trig.type), agents, targets, [], topic, date, status, claimants, troops, place,
@@ -370,6 +397,9 @@ def _date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None) -> D
         return min(after, key=lambda x: x[0])[1].value
     if before:
         return max(before, key=lambda x: x[0])[1].value
+    nxt = roles.object_and_time(doc, sent, hi, w)
+    if nxt is not None:
+        return nxt
     if _place(doc, i + 1, hi, w) is None:
         return None
     # "met X at the palace in Jakarta, on Wednesday" / "di Istana Merdeka, Jakarta, pada hari Rabu":

@@ -5,7 +5,8 @@
   Ukrainian intelligence report that ...", "pernyataan Korea Selatan bahwa ..."), of "menurut X" /
   "according to X", or of an accusation ("accused Iran of sending ..."). A government's account of
   its own act stays reported (the claimant is the agent).
-- *unconfirmed* under "cannot confirm" or a hedge ("reportedly", "diduga");
+- *unconfirmed* under "cannot confirm" or a hedge ("reportedly", "diduga"), or on the word of an
+  unnamed source (", kata seorang diplomat Barat");
 - *hypothetical* under "akan", "bersiap", "will", "plans to" (if-clauses never become events).
 The weakest status wins.
 """
@@ -54,10 +55,13 @@ def frame(doc: Doc, sent: Sent, i: int, w: Words) -> tuple[int, list[ActorMentio
 
 
 def _trailing_source(doc: Doc, sent: Sent, i: int, w: Words) -> list[ActorMention]:
-    """The source of a trailing attribution (", kata seorang pejabat UNIFIL", ", a UNIFIL official said")."""
+    """The source of a trailing attribution (", kata seorang pejabat UNIFIL", ", a UNIFIL official said",
+    ", according to a report by U.N. experts")."""
     for k in range(i + 1, sent.hi):
         if doc[k - 1].text not in (",", '"', "”"):
             continue
+        if (n := w.at(doc, k, "according_to", sent.lo, sent.hi)):  # ", according to a report by U.N. experts"
+            return [a[2] for a in sent.mentions if k + n <= a[0] < k + n + 6 and coded(a[2])][:1]
         n = w.at(doc, k, "attribution", sent.lo, sent.hi)
         if n and doc.lang_ != "en":
             return [a[2] for a in sent.mentions if k + n <= a[0] < k + n + 4 and coded(a[2])][:1]
@@ -66,6 +70,20 @@ def _trailing_source(doc: Doc, sent: Sent, i: int, w: Words) -> list[ActorMentio
             if end is not None:
                 return [a[2] for a in sent.mentions if k <= a[0] < end and coded(a[2])][-1:]
     return []
+
+
+def _anonymous_source(doc: Doc, sent: Sent, i: int, w: Words) -> bool:
+    """A trailing attribution to someone unnamed: ", kata seorang diplomat Barat", ", a Western diplomat said"."""
+    for k in range(i + 1, sent.hi):
+        if doc[k - 1].text != ",":
+            continue
+        n = w.at(doc, k, "attribution", sent.lo, sent.hi)
+        if n and w.at(doc, k + n, "anonymous_source", sent.lo, sent.hi):
+            return True
+        if not n and w.at(doc, k, "anonymous_source", sent.lo, sent.hi) and any(
+                w.at(doc, x, "attribution", k, sent.hi) for x in range(k + 1, min(sent.hi, k + 8))):
+            return True
+    return False
 
 
 def status(doc: Doc, sent: Sent, i: int, cl_lo: int, agents: list[ActorMention], w: Words,
@@ -91,6 +109,8 @@ def status(doc: Doc, sent: Sent, i: int, cl_lo: int, agents: list[ActorMention],
     elif (who := _trailing_source(doc, sent, i, w)) and not ({c.code for c in who} <= codes):
         statuses.append("alleged")  # "Israel sent 2,000 troops ..., a UNIFIL official said": another's act, by hearsay
         claimants = who
+    elif _anonymous_source(doc, sent, i, w):
+        statuses.append("unconfirmed")  # hearsay with no claimant to name
     elif nominal:
         prev = [e for e in events[first:] if e.trigger[0] < doc[i].idx]
         if prev and not ({a.code for a in prev[-1].agents} <= codes):

@@ -8,23 +8,31 @@ Other writers put the acted-on first as often as the actor:
   ("dipanggil Kementerian Luar Negeri Polandia"), after "to"/"ke" a ministry ("was summoned to the
   Polish foreign ministry"), else the state the envoy is posted to ("ambassador to Poland").
   Without one of these there is no summoner, and no event (an unnamed agent is never guessed).
+- *passive agreement*: "The agreement was signed by Indonesia and Malaysia", "Perjanjian itu
+  ditandatangani oleh Indonesia dan Malaysia": the agreement noun before the verb, the parties after
+  "by"/"oleh" (or right after the di- verb). No parties named, no event.
+- *a denial in a relative clause*: "..., an accusation Belgrade dismissed": the claim noun, the
+  denier, the verb; the denier answers the accuser told before in the sentence.
 - *troops before the verb*: "1,500 Russian soldiers arrived in Belarus", "Sebanyak 1.500 tentara
   Rusia tiba di Belarus", "Russian troops were deployed to Syria". The troop noun phrase names
   whose troops they are (the adjective before the noun in English, the state after it in
-  Indonesian); that state is the agent. Troops without a named owner give no event.
+  Indonesian); that state is the agent. Troops without a named owner give no event. A place no
+  registry knows ("arrived in North Kivu") is in the other state of the story's pair of states.
 
 Words come from ``data/lexicons/<lang>/triggers.yaml`` (``words: passive_by``, ``envoy_posted``).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from spacy.tokens import Doc
 
 from ingest.actors import ActorMention
 from ingest.clauses import Words
-from ingest.roles import Sent, coded, locative
+from ingest.roles import Sent, coded, group_ref, is_time, locative, with_conjuncts
 
-__all__ = ["passive_summons", "troops_before"]
+__all__ = ["passive_parties", "passive_summons", "relative_denial", "story_destination", "troops_before"]
 
 
 def passive_summons(doc: Doc, sent: Sent, i: int, j: int, cl_lo: int, cl_hi: int,
@@ -74,6 +82,8 @@ def troops_before(doc: Doc, sent: Sent, i: int, cl_lo: int, objects: tuple[tuple
     if hit is None:
         return None
     s, e = hit
+    if any(w.at(doc, k, "negation", cl_lo, s) for k in range(max(cl_lo, s - 5), s)):
+        return None  # "Tidak ada satu pun tentara Kenya yang dikirim", "Not a single Serbian soldier ... crossed"
     # the owner sits inside the noun phrase: "Russian soldiers", "U.S. Marines", "tentara Rusia"
     owners = [a for a in sent.mentions if coded(a[2]) and not locative(doc, a[0], w) and s - 2 <= a[0] <= e]
     if not owners:
@@ -81,3 +91,50 @@ def troops_before(doc: Doc, sent: Sent, i: int, cl_lo: int, objects: tuple[tuple
     owner = min(owners, key=lambda a: abs(a[0] - s))
     return s, e, [owner[2]]
 
+
+
+def passive_parties(doc: Doc, sent: Sent, j: int, cl_hi: int, w: Words) -> list[ActorMention]:
+    """The parties after a passive verb ending at token j: "by X and Y", "oleh kedua negara", "diteken X dan Y"."""
+    k = j + w.at(doc, j, "passive_by", j, cl_hi)
+    if k == j and doc.lang_ == "en":
+        return []
+    group = group_ref(doc, sent, k, min(cl_hi, k + 4), w)
+    if group:
+        return group
+    k += w.at(doc, k, "determiners", k, cl_hi)
+    first = next((a for a in sent.mentions if a[0] == k and coded(a[2])), None)
+    return with_conjuncts(sent, first) if first is not None else []
+
+
+def story_destination(doc: Doc, sent: Sent, j: int, cl_hi: int, agents: list[ActorMention],
+                       w: Words) -> list[ActorMention]:
+    """"4,000 Rwandan troops arrived in North Kivu": a named place no registry knows, in a story about
+    two states, one of them the troops' own: the place is in the other state of the story's pair."""
+    own = {a.code for a in agents}
+    other = [p for p in sent.pair if p.kind == "state" and p.code not in own]
+    if len(own) != 1 or len(sent.pair) != 2 or len(other) != 1:
+        return []
+    starts = {a[0] for a in sent.mentions}
+    for k in range(j, cl_hi):
+        if doc[k].text in (",", ";"):
+            return []
+        n = w.at(doc, k, "place", j, cl_hi) or w.at(doc, k, "destination", j, cl_hi)
+        if not n:
+            continue
+        for x in range(k + n, min(cl_hi, k + n + 3)):
+            if doc[x].text in (",", ";") or x in starts or is_time(sent, x):
+                break
+            if doc[x].is_alpha and doc[x].text[:1].isupper():
+                return other
+    return []
+
+
+def relative_denial(doc: Doc, sent: Sent, i: int, w: Words,
+                    before: list[Any]) -> tuple[list[ActorMention], list[ActorMention]] | None:
+    """(denier, accuser) of "..., an accusation Belgrade dismissed" at trigger token i; ``before``
+    are the sentence's events so far."""
+    who = next((a for a in sent.mentions if a[1] == i and coded(a[2])), None)
+    if who is None or not w.ending_at(doc, who[0], "claim_nouns", sent.lo):
+        return None
+    accusers = [e.agents for e in before if e.type.endswith("Accusation") and who[2].code not in {a.code for a in e.agents}]
+    return ([who[2]], list(accusers[-1])) if accusers else None

@@ -20,10 +20,11 @@ from typing import Any
 from spacy.tokens import Doc
 
 from ingest.actors import ActorMention
+from ingest import clauses
 from ingest.clauses import Words
 
 __all__ = ["Sent", "coded", "agents_left", "targets", "quoted_speaker", "after_coordinator", "participial",
-           "locative", "is_time", "group_ref", "demand_counts"]
+           "locative", "is_time", "group_ref", "demand_counts", "with_conjuncts", "object_and_time"]
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Sent:
     # deployments without a destination state: no event, but what a speaker may allege (offset, agents)
     claims: list[tuple[int, list[ActorMention]]] = field(default_factory=list)
     head: int | None = None  # the sentence's first verb (-1: none), cached by ingest.extract
+    verbs: frozenset[int] = frozenset()  # where the sentence's triggers start (ingest.extract)
 
 
 def coded(m: ActorMention) -> bool:
@@ -115,6 +117,7 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words) -> list[ActorMe
     agents = [best[2]]
     # a pair: "Baik Rusia maupun Korea Utara", "Indonesia dan Australia", "both X and Y"
     before = best[0] - 1
+    before -= w.ending_at(doc, best[0], "determiners", lo)  # "the GCC and the European Union"
     if before >= lo and w.at(doc, before, "pair_joiners", lo):
         prev = [a for a in cands if a[1] == before]
         if prev:
@@ -154,7 +157,7 @@ def quoted_speaker(doc: Doc, sent: Sent, i: int, w: Words) -> list[ActorMention]
     return []
 
 
-def _with_conjuncts(sent: Sent, first: tuple[int, int, ActorMention]) -> list[ActorMention]:
+def with_conjuncts(sent: Sent, first: tuple[int, int, ActorMention]) -> list[ActorMention]:
     """The actor and those coordinated with it: "Lavrov and Whitman", "X dan Y"."""
     out = [first[2]]
     end = first[1]
@@ -176,8 +179,9 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
         if first is None or not first[2].envoy:
             return None  # a summons calls in an envoy; anything else (a court, one's own) is not one
         return [first[2]]
-    if rule == "destination":
-        after = sorted(after + [a for a in sent.places if j <= a[0] < cl_hi], key=lambda a: a[0])
+    if rule == "destination":  # a state (or its capital): troops are not sent to "a report by U.N. experts"
+        after = sorted([a for a in after if a[2].kind == "state"] + [a for a in sent.places if j <= a[0] < cl_hi],
+                       key=lambda a: a[0])
         for a in after:
             if a[0] >= obj_end - 1 and w.ending_at(doc, a[0], "destination", j):
                 return [a[2]]
@@ -186,7 +190,7 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
             k = a[0]
             while k > j and not w.ending_at(doc, k, "destination"):
                 k -= 1
-            if k > j and k >= obj_end and w.ending_at(doc, k, "destination") and all(
+            if k > j and k >= obj_end and w.ending_at(doc, k, "destination") and not w.ending_at(doc, k, "according_to") and all(
                     doc[x].text not in (",",) for x in range(k, a[0])):
                 return [a[2]]
         for a in after:
@@ -206,11 +210,16 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
     if rule == "with":
         for a in after:
             if w.ending_at(doc, a[0], "with", j) or (a[0] > 0 and w.ending_at(doc, a[0] - 1, "with", j)):
-                return _with_conjuncts(sent, a)
+                return with_conjuncts(sent, a)
+            # "dengan mitranya dari Iran", "with his counterpart from Iran"
+            n = w.ending_at(doc, a[0], "counterpart_from", j)
+            if n and (w.ending_at(doc, a[0] - n, "with", j) or w.ending_at(doc, a[0] - n - 1, "with", j)):  # "with his"
+                return [a[2]]
         near = [a for a in after if a[0] - j <= 2 and not locative(doc, a[0], w)]
-        # "berkunjung ke Tokyo", "a visit to Hanoi"; not where talks were held ("held talks in Doha")
-        near = near or [a for a in sent.places if 0 <= a[0] - j <= 1 and w.ending_at(doc, a[0], "destination")]
-        return _with_conjuncts(sent, near[0]) if near else []
+        # "berkunjung ke Tokyo", "a visit to Hanoi", "kunjungan balasan ke Jakarta"; not where talks were
+        # held ("held talks in Doha")
+        near = near or [a for a in sent.places if 0 <= a[0] - j <= 2 and w.ending_at(doc, a[0], "destination")]
+        return with_conjuncts(sent, near[0]) if near else []
     cands = [a for a in after if not locative(doc, a[0], w)]
     if rule in ("direct", "addressee"):
         direct = [a for a in cands if a[0] - j <= 2]
@@ -224,7 +233,7 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
                     direct = [a for a in sent.mentions if k + n <= a[0] <= k + n + 1 and coded(a[2])]
                     break
         cands = direct
-    return _with_conjuncts(sent, cands[0]) if cands else []
+    return with_conjuncts(sent, cands[0]) if cands else []
 
 
 def demand_counts(doc: Doc, sent: Sent, j: int, cl_hi: int, targets: list[ActorMention], weak: bool,
@@ -244,3 +253,19 @@ def demand_counts(doc: Doc, sent: Sent, j: int, cl_hi: int, targets: list[ActorM
     if weak:
         return False
     return any(w.at(doc, k, "demand_objects", j, cl_hi) for k in range(j, min(cl_hi, j + 7)))
+
+
+def object_and_time(doc: Doc, sent: Sent, k: int, w: Words) -> Any:
+    """"met Tonga's prime minister and cabinet on Wednesday": an "and" inside the object, not
+    before a clause of its own (no trigger, speech verb or new actor subject in what follows), does
+    not end the search for the trigger's time."""
+    if k >= sent.hi or not w.at(doc, k, "coordinators", sent.lo, sent.hi) or k in sent.np_and:
+        return None
+    k += w.at(doc, k, "coordinators", sent.lo, sent.hi)
+    if any(a[0] == k for a in sent.mentions):
+        return None
+    hi = clauses.clause_end(doc, k - 1, sent.hi, w, commas=True, skip=sent.np_and)
+    if any(x in sent.verbs or w.at(doc, x, "speech", sent.lo, sent.hi) for x in range(k, hi)):
+        return None
+    inside = [(a, m) for a, b, m in sent.times if k <= a < hi and m.value is not None]
+    return min(inside, key=lambda x: x[0])[1].value if inside else None

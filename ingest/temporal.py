@@ -14,7 +14,8 @@ date is a day; "minggu lalu"/"last week" an ISO week; "di bulan Juni", "bulan la
   story), so the same weekday as P is P itself. With "lalu"/"last" it is strictly before P; with
   "depan"/"next" strictly after.
 - a month without a year is the most recent such month not after P's month ("lalu"/"last":
-  strictly before; "depan"/"next": strictly after).
+  strictly before; "depan"/"next": strictly after). A bare month also carries ``ahead``, this or the
+  next such month, which a planned event uses instead ("expected to sign ... in September").
 - a day and month without a year take P's year, unless that lands more than a week after P,
   then the year before.
 - vague words ("sebelumnya", "earlier") give ``value=None, relative=True``.
@@ -54,6 +55,7 @@ class TimeMention:
     text: str
     value: DateValue | None
     relative: bool
+    ahead: DateValue | None = None  # a bare month read forward (the next such month): for a plan
 
 
 @dataclass(frozen=True)
@@ -277,7 +279,7 @@ def find_times(text: str, language: str, published: date | None, *, offset: int 
     if isinstance(published, datetime):
         published = published.date()
     lx = _lexicon(language)
-    found: list[tuple[int, int, str, DateValue | None, bool]] = []
+    found: list[tuple[int, int, str, DateValue | None, bool, DateValue | None]] = []
     for m in lx.pattern.finditer(text):
         kind = m.lastgroup
         assert kind is not None
@@ -291,11 +293,20 @@ def find_times(text: str, language: str, published: date | None, *, offset: int 
             if (prev[2] == "weekday" and kind in _ABSOLUTE and _JOIN_DATE.fullmatch(text, prev[1], start)) or (
                     prev[2] == "vague" and kind != "rel" and _JOIN_VAGUE.fullmatch(text, prev[1], start)):
                 # one mention, dated by the more precise part
-                found[-1] = (prev[0], end, kind, value, relative)
+                found[-1] = (prev[0], end, kind, value, relative, None)
                 continue
         vague = kind == "rel" and lx.relative[_norm(m["rel_p"])] is None
-        found.append((start, end, "vague" if vague else kind, value, relative))
-    return [TimeMention(s + offset, e + offset, text[s:e], v, r) for s, e, _, v, r in found]
+        found.append((start, end, "vague" if vague else kind, value, relative, _ahead(lx, m, kind, published, value)))
+    return [TimeMention(s + offset, e + offset, text[s:e], v, r, a) for s, e, _, v, r, a in found]
+
+
+def _ahead(lx: _Lexicon, m: re.Match, kind: str, p: date | None, value: DateValue | None) -> DateValue | None:
+    """"in September" with no modifier, read as a plan's month: this month or the next such one."""
+    if kind != "month" or p is None or m["mo_b"] or m["mo_a"]:
+        return None
+    month = lx.months[(m["mo_m1"] or m["mo_m2"]).lower()]
+    ahead = DateValue.month(p.year if month >= p.month else p.year + 1, month)
+    return ahead if ahead != value else None
 
 
 def month_names(language: str) -> dict[str, int]:

@@ -34,3 +34,14 @@ def test_time_row(row: dict) -> None:
 def test_offset_shifts() -> None:
     [m] = find_times("pada hari Senin", "id", date(2024, 10, 24), offset=100)
     assert (m.start, m.end, m.relative) == (100, 115, True)
+
+
+def test_bare_month_ahead() -> None:
+    """A bare month carries the coming such month too, which a planned event uses."""
+    p = date(2025, 7, 15)
+    (m,) = find_times("to sign an agreement in September", "en", p)
+    assert (m.value.text, m.ahead.text) == ("2024-09", "2025-09")
+    (m,) = find_times("menandatangani perjanjian pada bulan Maret", "id", p)
+    assert (m.value.text, m.ahead.text) == ("2025-03", "2026-03")
+    assert find_times("signed in July", "en", p)[0].ahead is None  # this month: both readings agree
+    assert find_times("last September", "en", p)[0].ahead is None
