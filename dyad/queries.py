@@ -42,7 +42,7 @@ _PARAM = re.compile(
 )
 _WHEN = re.compile(r"^(?P<indent>[ \t]*)#\+when (?P<name>[a-z_]+):[ \t]?(?P<text>.*)$", re.MULTILINE)
 _VALUES = re.compile(r"VALUES\s*\((?P<vars>[^)]*)\)\s*\{\s*\((?P<row>[^)]*)\)\s*\}")
-KINDS = ("actor", "event-type", "date-from", "date-to", "status", "claim-status")
+KINDS = ("actor", "event-type", "event-iri", "date-from", "date-to", "status", "claim-status")
 _IRI = re.compile(r"^(https?|urn):[^\s<>\"{}|\\^`]+$")
 
 
@@ -157,6 +157,10 @@ def term_for(param: Param, value: str) -> ox.NamedNode | ox.Literal | None:
         if re.fullmatch(r"[A-Za-z][A-Za-z0-9]{1,11}", value):
             return ox.Literal(value.upper())
         raise UsageError(f"--param {param.name}={value!r}: expected an actor code (KOR, NATO) or an IRI")
+    if param.kind == "event-iri":
+        if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
+            raise UsageError(f"--param {param.name}={value!r}: expected an event IRI (http or https)")
+        return ox.NamedNode(value)
     if param.kind == "event-type":
         by_name = {str(c).rsplit("#", 1)[1].lower(): c for c in EVENT_CLASSES}
         cls = by_name.get(value.lower().replace("_", ""))

@@ -35,15 +35,11 @@ from __future__ import annotations
 import gc
 import hmac
 import json
-import multiprocessing
-import queue
 import re
 import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -51,6 +47,14 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import click
 import pyoxigraph as ox
+
+from dyad.querypool import (
+    Job,
+    Outcome,
+    QueryPool,
+    forbidden_keyword,
+    negotiate,
+)
 
 WEB = Path(__file__).resolve().parent / "web"
 STATIC = {  # URL path -> (file in dyad/web, media type); nothing else is served from disk
@@ -61,404 +65,11 @@ STATIC = {  # URL path -> (file in dyad/web, media type); nothing else is served
 }
 MAX_BODY = 64 * 1024 * 1024
 
-# -- formats ------------------------------------------------------------------------------------
-
-RESULTS = {  # key -> (pyoxigraph format, media type sent)
-    "json": (ox.QueryResultsFormat.JSON, "application/sparql-results+json"),
-    "xml": (ox.QueryResultsFormat.XML, "application/sparql-results+xml"),
-    "csv": (ox.QueryResultsFormat.CSV, "text/csv; charset=utf-8"),
-    "tsv": (ox.QueryResultsFormat.TSV, "text/tab-separated-values; charset=utf-8"),
-}
-GRAPHS = {
-    "turtle": (ox.RdfFormat.TURTLE, "text/turtle; charset=utf-8"),
-    "ntriples": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
-    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
-    "rdfxml": (ox.RdfFormat.RDF_XML, "application/rdf+xml"),
-}
-ACCEPT_SELECT = {
-    "application/sparql-results+json": "json", "application/json": "json",
-    "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
-    "text/csv": "csv", "text/tab-separated-values": "tsv",
-}
-ACCEPT_GRAPH = {
-    "text/turtle": "turtle", "application/x-turtle": "turtle", "application/n-triples": "ntriples",
-    "application/ld+json": "jsonld", "application/json": "jsonld", "application/rdf+xml": "rdfxml",
-}
-# ?format= keys, per kind of answer (json of a graph is JSON-LD, xml of a graph RDF/XML)
-FORMAT_PARAM = {
-    "select": {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv"},
-    "ask": {"json": "json", "xml": "xml"},
-    "graph": {"turtle": "turtle", "ttl": "turtle", "ntriples": "ntriples", "nt": "ntriples",
-              "jsonld": "jsonld", "json": "jsonld", "rdfxml": "rdfxml", "xml": "rdfxml"},
-}
-DEFAULTS = {"select": "json", "ask": "json", "graph": "turtle"}
-
-
-def negotiate(accept: str | None, fmt: str | None) -> dict[str, str | None]:
-    """The format key for each kind of answer (select, ask, graph); None: nothing acceptable.
-
-    ``?format=`` wins over ``Accept``. A wildcard (or no header) means the default: SPARQL JSON,
-    Turtle for graphs.
-    """
-    if fmt:
-        key = fmt.strip().lower()
-        return {kind: FORMAT_PARAM[kind].get(key) for kind in FORMAT_PARAM}
-    ranges = []
-    for i, part in enumerate((accept or "*/*").split(",")):
-        media, *params = [x.strip() for x in part.split(";")]
-        q = 1.0
-        for p in params:
-            if p.startswith("q="):
-                try:
-                    q = float(p[2:])
-                except ValueError:
-                    q = 0.0
-        if media and q > 0:
-            ranges.append((-q, i, media.lower()))
-    chosen: dict[str, str | None] = {}
-    for kind, table in (("select", ACCEPT_SELECT), ("ask", ACCEPT_SELECT), ("graph", ACCEPT_GRAPH)):
-        chosen[kind] = None
-        for _, _, media in sorted(ranges):
-            if media.endswith("/*"):
-                chosen[kind] = DEFAULTS[kind]
-                break
-            key = table.get(media)
-            if key and key in FORMAT_PARAM[kind].values():
-                chosen[kind] = key
-                break
-    return chosen
-
-
-# -- what a query may not do --------------------------------------------------------------------
-
-# Tokens that can hide a keyword: strings (SPARQL grammar [156]-[159]), IRIs, comments, variables.
-_HIDING = re.compile(r"""
-    \"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|\\.))*\"\"\"
-  | '''(?:(?:'|'')?(?:[^'\\]|\\.))*'''
-  | "(?:[^"\\\n\r]|\\.)*"
-  | '(?:[^'\\\n\r]|\\.)*'
-  | <[^<>"{}|^`\\\x00-\x20]*>
-  | \#[^\n\r]*
-  | [?$]\w+
-""", re.X | re.S)
-# A keyword, not part of a prefixed name (ex:service), blank node (_:load) or language tag.
-_FORBIDDEN = re.compile(r"(?<![\w:@])(SERVICE|LOAD)(?![\w:])", re.I)
-
-
-def forbidden_keyword(sparql: str) -> str | None:
-    """``SERVICE`` or ``LOAD`` if the query or update uses that keyword, else None.
-
-    Strings, IRIs, comments and variables are blanked first, so ``"load"`` or ``?service`` do not
-    count; when unsure (a prefixed name like ``ex:a.service``) it errs on the side of refusing.
-
-    >>> forbidden_keyword('SELECT * { SERVICE <http://x> { ?s ?p ?o } }')
-    'SERVICE'
-    >>> forbidden_keyword('SELECT ?service { ?s ?p "LOAD" } # service')
-    """
-    m = _FORBIDDEN.search(_HIDING.sub(" ", sparql))
-    return m.group(1).upper() if m else None
-
-
-# -- the worker processes -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Job:
-    """One query for a worker: the text, the formats negotiated, limits, the dataset."""
-
-    query: str
-    formats: dict[str, str | None]
-    max_rows: int  # 0: no limit
-    generation: int  # bumped by writes through this server: re-open the snapshot
-    refresh: float
-    default_graph: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Outcome:
-    status: int
-    content_type: str
-    body: bytes
-    headers: tuple[tuple[str, str], ...] = field(default=())
-
-    @classmethod
-    def error(cls, status: int, message: str) -> Outcome:
-        return cls(status, "text/plain; charset=utf-8", (message.rstrip("\n") + "\n").encode())
-
-
-def _worker_main(conn: Any, store_path: str) -> None:
-    """Loop of one worker process: open a read-only snapshot, answer jobs until the pipe closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops us; ^C goes to it
-    from dyad.store import Store
-
-    store = None
-    opened = 0.0
-    generation = -1
-    conn.send("ready")
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            if store is None or job.generation != generation or time.monotonic() - opened > job.refresh:
-                store = _snapshot(Store, store_path, store)
-                opened, generation = time.monotonic(), job.generation
-            try:
-                outcome = execute(store, job)
-            except (OSError, RuntimeError):
-                # a long-lived snapshot can lose files the writer compacted away: once more, fresh
-                store = _snapshot(Store, store_path, None)
-                opened = time.monotonic()
-                outcome = execute(store, job)
-        except Exception as exc:  # noqa: BLE001 - the worker must answer, whatever happened
-            store = None
-            outcome = Outcome.error(500, f"internal error: {type(exc).__name__}: {exc}")
-        try:
-            conn.send(outcome)
-        except (EOFError, OSError):
-            return
-
-
-def _snapshot(store_class: Any, path: str, current: Any) -> Any:
-    """A fresh read-only snapshot. Opening can race with a writer that is opening or closing
-    the store (RocksDB replaces its MANIFEST file then): retry briefly, else keep ``current``."""
-    for attempt in range(10):
-        try:
-            return store_class(path, read_only=True)
-        except Exception:  # noqa: BLE001 - RocksDB reports the race as "Corruption"/IO errors
-            if attempt == 9:
-                if current is not None:
-                    return current
-                raise
-            time.sleep(0.05 * (attempt + 1))
-    raise AssertionError("unreachable")
-
-
-def execute(store: Any, job: Job) -> Outcome:
-    """Run one query on a snapshot and serialise the answer (in the worker process)."""
-    options: dict[str, Any] = {}
-    if job.default_graph:
-        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graph]
-    else:
-        options["use_default_graph_as_union"] = True
-    if job.named_graphs:
-        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-    try:
-        answer = store.raw_query(job.query, **options)
-    except SyntaxError as exc:
-        return Outcome.error(400, f"malformed query: {exc}")
-    if isinstance(answer, ox.QueryBoolean):
-        return _serialise_results(answer, "ask", job.formats["ask"])
-    if isinstance(answer, ox.QuerySolutions):
-        key = job.formats["select"]
-        if key is None:
-            return _not_acceptable("select")
-        if not job.max_rows:
-            return _serialise_results(answer, "select", key)
-        variables = [v.value for v in answer.variables]
-        rows = []
-        for solution in answer:
-            if len(rows) == job.max_rows:
-                return _too_many(job.max_rows, "rows")
-            rows.append({v: _json_term(solution[v]) for v in variables if solution[v] is not None})
-        data = json.dumps({"head": {"vars": variables}, "results": {"bindings": rows}}).encode()
-        return _serialise_results(ox.parse_query_results(data, ox.QueryResultsFormat.JSON), "select", key)
-    key = job.formats["graph"]  # CONSTRUCT, DESCRIBE
-    if key is None:
-        return _not_acceptable("graph")
-    triples = []
-    for triple in answer:
-        if job.max_rows and len(triples) == job.max_rows:
-            return _too_many(job.max_rows, "triples")
-        triples.append(triple)
-    fmt, media = GRAPHS[key]
-    from dyad.namespace import PREFIXES
-
-    options = {"prefixes": PREFIXES} if key == "turtle" else {}
-    return Outcome(200, media, ox.serialize(triples, format=fmt, **options))
-
-
-def _serialise_results(answer: Any, kind: str, key: str | None) -> Outcome:
-    if key is None:
-        return _not_acceptable(kind)
-    fmt, media = RESULTS[key]
-    return Outcome(200, media, answer.serialize(format=fmt))
-
-
-def _not_acceptable(kind: str) -> Outcome:
-    offered = {"select": "application/sparql-results+json, application/sparql-results+xml, "
-                         "text/csv, text/tab-separated-values (?format=json|xml|csv|tsv)",
-               "ask": "application/sparql-results+json, application/sparql-results+xml (?format=json|xml)",
-               "graph": "text/turtle, application/n-triples, application/ld+json, application/rdf+xml "
-                        "(?format=turtle|ntriples|jsonld|rdfxml)"}[kind]
-    what = {"select": "SELECT", "ask": "ASK", "graph": "CONSTRUCT/DESCRIBE"}[kind]
-    return Outcome.error(406, f"no acceptable format for a {what} answer; this server offers {offered}")
-
-
-def _too_many(limit: int, what: str) -> Outcome:
-    return Outcome.error(413, f"the answer has more than {limit} {what}, the server's limit "
-                              "(--max-rows); narrow the query or add LIMIT/OFFSET to page through it")
-
-
-def _json_term(term: Any) -> dict[str, Any]:
-    """A term as SPARQL 1.1 JSON results write it."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "triple", "value": {  # RDF-star
-        "subject": _json_term(term.subject), "predicate": _json_term(term.predicate),
-        "object": _json_term(term.object)}}
-
-
-@dataclass(eq=False)  # identity: workers go in a set
-class _Worker:
-    process: Any
-    conn: Any
-
-
-class QueryPool:
-    """Worker processes that answer queries, each under a deadline.
-
-    A worker that passes the deadline is killed (its CPU is freed at once) and replaced in the
-    background; the other workers keep answering meanwhile.
-    """
-
-    def __init__(self, store_path: Path, size: int, timeout: float) -> None:
-        self.store_path = str(store_path)
-        self.size = size
-        self.timeout = timeout
-        self._ctx = multiprocessing.get_context("spawn")  # never fork a threaded server
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: set[_Worker] = set()
-        self._lock = threading.Lock()
-        self.closed = False
-        for _ in range(size):
-            self._idle.put(self._start())
-
-    def _start(self) -> _Worker:
-        parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker_main, args=(child, self.store_path),
-                                    daemon=True, name="dyad-query-worker")
-        process.start()
-        child.close()
-        if not parent.poll(120) or parent.recv() != "ready":
-            process.kill()
-            raise RuntimeError("a query worker did not start")
-        worker = _Worker(process, parent)
-        with self._lock:
-            self._all.add(worker)
-        return worker
-
-    def run(self, job: Job) -> Outcome:
-        try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            return Outcome.error(503, f"all {self.size} query workers stayed busy for {self.timeout:g} s; "
-                                      "try again later")
-        try:
-            worker.conn.send(job)
-            if worker.conn.poll(self.timeout):
-                outcome = worker.conn.recv()
-                self._idle.put(worker)
-                return outcome
-        except (EOFError, OSError):
-            self._replace(worker)
-            return Outcome.error(500, "the query worker died; the query was not answered")
-        self._replace(worker)
-        return Outcome.error(503, f"query stopped: it ran longer than the server's time limit of "
-                                  f"{self.timeout:g} s (--timeout); narrow it (a FILTER, a LIMIT, fewer "
-                                  "joins) and try again")
-
-    def _replace(self, worker: _Worker) -> None:
-        worker.process.kill()  # SIGKILL: the only way to stop a query inside pyoxigraph
-        worker.process.join(5)
-        worker.conn.close()
-        with self._lock:
-            self._all.discard(worker)
-
-        def refill() -> None:
-            if self.closed:
-                return
-            try:
-                self._idle.put(self._start())
-            except Exception as exc:  # noqa: BLE001
-                print(f"dyad serve: could not restart a query worker: {exc}", file=sys.stderr)
-
-        threading.Thread(target=refill, daemon=True).start()
-
-    def close(self) -> None:
-        self.closed = True
-        with self._lock:
-            workers = list(self._all)
-        for w in workers:
-            w.process.kill()
-            w.process.join(5)
-
-
 # -- named queries and events -------------------------------------------------------------------
 
 _QUERY_PATH = re.compile(r"^/api/query/(?P<name>[^/]*)$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _HTTP_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
-
-EVENT_QUERY = """\
-PREFIX dy: <https://w3id.org/dyad/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX schema: <https://schema.org/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?event ?type ?date ?status ?topic ?troops ?agents ?targets
-       ?report ?report_status ?claimant ?source ?title ?publisher ?issued ?url ?quote ?begin ?end
-WHERE {
-  VALUES ?event { $EVENT }
-  ?event a ?class . ?class rdfs:subClassOf+ dy:Event .
-  BIND(STRAFTER(STR(?class), "#") AS ?type)
-  OPTIONAL { ?event dy:date ?d }
-  BIND(STR(?d) AS ?date)
-  OPTIONAL { ?event dy:status ?st }
-  BIND(LCASE(STRAFTER(STR(?st), "#")) AS ?status)
-  OPTIONAL { ?event dy:topic ?topic }
-  OPTIONAL { ?event dy:troops ?troops }
-  OPTIONAL { SELECT ?event (GROUP_CONCAT(DISTINCT ?an; separator="; ") AS ?agents) WHERE {
-    VALUES ?event { $EVENT } ?event dy:agent ?a . $NAME_OF_A } GROUP BY ?event }
-  OPTIONAL { SELECT ?event (GROUP_CONCAT(DISTINCT ?an; separator="; ") AS ?targets) WHERE {
-    VALUES ?event { $EVENT } ?event dy:target ?a . $NAME_OF_A } GROUP BY ?event }
-  OPTIONAL {
-    ?report dy:reportOf ?event ; dy:source ?source ; dy:status ?rs .
-    BIND(LCASE(STRAFTER(STR(?rs), "#")) AS ?report_status)
-    OPTIONAL { ?report dy:claimant ?c . OPTIONAL { ?c dy:code ?co } OPTIONAL { ?c dy:actsFor/dy:code ?cf } }
-    BIND(COALESCE(?co, ?cf, STR(?c)) AS ?claimant)
-    OPTIONAL { ?report dy:evidence ?ev . ?ev dy:quote ?quote .
-               OPTIONAL { ?ev dy:beginIndex ?begin } OPTIONAL { ?ev dy:endIndex ?end } }
-    OPTIONAL { ?source dcterms:title ?title }
-    OPTIONAL { ?source dcterms:publisher ?publisher }
-    OPTIONAL { ?source dcterms:issued ?issued }
-    OPTIONAL { ?source schema:url ?url }
-  }
-}
-ORDER BY ?issued ?report ?begin
-"""
-_NAME_OF_A = """OPTIONAL { ?a dy:code ?ao } OPTIONAL { ?a dy:actsFor/dy:code ?af }
-    OPTIONAL { ?a rdfs:label ?al FILTER(LANG(?al) = "" || LANGMATCHES(LANG(?al), "en")) }
-    BIND(IF(BOUND(?al) && ?al != COALESCE(?ao, ""), CONCAT(STR(?al), " (", COALESCE(?ao, ?af, "?"), ")"),
-            COALESCE(?ao, ?af, STR(?a))) AS ?an)"""
-
-
-def event_query(iri: str) -> str:
-    """The event query with ``iri`` bound (as a term written by pyoxigraph, never pasted text)."""
-    term = str(ox.NamedNode(iri))  # raises ValueError on a malformed IRI
-    return EVENT_QUERY.replace("$NAME_OF_A", _NAME_OF_A).replace("$EVENT", term)
-
 
 def query_catalogue() -> list[dict[str, Any]]:
     """The named queries with their #+ metadata, and the choices a form offers per kind."""
@@ -858,12 +469,15 @@ class Handler(BaseHTTPRequestHandler):
         self._api_outcome(self.server.pool.run(self.server.job(text, formats)))
 
     def _api_event(self, path: str, params: dict[str, list[str]]) -> None:
+        from dyad import queries
+        from dyad.errors import UsageError
+
         iri = self._one(params, "iri")
         if not iri or not _HTTP_IRI.match(iri):
             raise ApiError(400, "give the event as ?iri=IRI (an http or https IRI)", param="iri")
-        try:
-            text = event_query(iri)
-        except ValueError as exc:
+        try:  # queries/event.rq, the IRI bound as an RDF term
+            text = queries.bind(queries.load("event"), {"event": iri})
+        except UsageError as exc:
             raise ApiError(400, f"iri: {exc}", param="iri") from None
         outcome = self.server.pool.run(self.server.job(text, negotiate(None, "json")))
         if outcome.status != 200:
