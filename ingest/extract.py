@@ -397,6 +397,9 @@ def _date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None) -> D
         return min(after, key=lambda x: x[0])[1].value
     if before:
         return max(before, key=lambda x: x[0])[1].value
+    framed = roles.frame_date(doc, sent, i, w) if frame is None else None
+    if framed is not None:
+        return framed
     nxt = roles.object_and_time(doc, sent, hi, w)
     if nxt is not None:
         return nxt

@@ -23,7 +23,7 @@ from ingest.actors import ActorMention
 from ingest import clauses
 from ingest.clauses import Words
 
-__all__ = ["Sent", "coded", "agents_left", "targets", "quoted_speaker", "after_coordinator", "participial",
+__all__ = ["Sent", "coded", "frame_date", "agents_left", "targets", "quoted_speaker", "after_coordinator", "participial",
            "locative", "is_time", "group_ref", "demand_counts", "with_conjuncts", "object_and_time"]
 
 
@@ -218,7 +218,7 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
         near = [a for a in after if a[0] - j <= 2 and not locative(doc, a[0], w)]
         # "berkunjung ke Tokyo", "a visit to Hanoi", "kunjungan balasan ke Jakarta"; not where talks were
         # held ("held talks in Doha")
-        near = near or [a for a in sent.places if 0 <= a[0] - j <= 2 and w.ending_at(doc, a[0], "destination")]
+        near = near or [a for a in after + sent.places if 0 <= a[0] - j <= 2 and w.ending_at(doc, a[0], "destination")]
         return with_conjuncts(sent, near[0]) if near else []
     cands = [a for a in after if not locative(doc, a[0], w)]
     if rule in ("direct", "addressee"):
@@ -269,3 +269,15 @@ def object_and_time(doc: Doc, sent: Sent, k: int, w: Words) -> Any:
         return None
     inside = [(a, m) for a, b, m in sent.times if k <= a < hi and m.value is not None]
     return min(inside, key=lambda x: x[0])[1].value if inside else None
+
+
+def frame_date(doc: Doc, sent: Sent, i: int, w: Words) -> Any:
+    """The time of a sentence-opening frame ("Dalam pertemuan pada Rabu (4/9/2024), kedua menteri
+    membahas ...", "At a meeting on Wednesday, the two ministers ..."): it dates the act after its comma."""
+    if not w.at(doc, sent.lo, "scene_frames", sent.lo, sent.hi):
+        return None
+    comma = next((k for k in range(sent.lo, i) if doc[k].text == ","), None)
+    if comma is None:
+        return None
+    inside = [m.value for a, b, m in sent.times if sent.lo <= a < comma and m.value is not None]
+    return inside[-1] if inside else None
