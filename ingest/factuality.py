@@ -38,8 +38,11 @@ def frame(doc: Doc, sent: Sent, i: int, w: Words) -> tuple[int, list[ActorMentio
     for k in range(i - 1, sent.lo - 1, -1):
         if w.at(doc, k, "according_to", sent.lo, i):
             n = w.at(doc, k, "according_to", sent.lo, i)
-            after = [a[2] for a in sent.mentions if k + n <= a[0] < k + n + 6 and coded(a[2])]
-            return (k, after[:1]) if after else None
+            # the source is named before the comma that closes "according to ...,": an actor
+            # after it is the clause's own subject, not the source
+            comma = next((x for x in range(k + n, i) if doc[x].text == ","), i)
+            after = [a[2] for a in sent.mentions if k + n <= a[0] < min(k + n + 6, comma) and coded(a[2])]
+            return k, after[:1]  # no coded actor: still attributed, see status()
         if w.at(doc, k, "complementizers", sent.lo, i):
             if w.ending_at(doc, k, "claim_nouns", sent.lo):
                 return k, _claim_owner(doc, sent, k, w)
@@ -72,6 +75,13 @@ def _trailing_source(doc: Doc, sent: Sent, i: int, w: Words) -> list[ActorMentio
     return []
 
 
+def _trailing_according(doc: Doc, sent: Sent, i: int, w: Words) -> bool:
+    """", according to <anyone>" after the trigger (its source, when Dyad can name it, is handled
+    by _trailing_source)."""
+    return any(doc[k - 1].text == "," and w.at(doc, k, "according_to", sent.lo, sent.hi)
+               for k in range(i + 1, sent.hi))
+
+
 def _anonymous_source(doc: Doc, sent: Sent, i: int, w: Words) -> bool:
     """A trailing attribution to someone unnamed: ", kata seorang diplomat Barat", ", a Western diplomat said"."""
     for k in range(i + 1, sent.hi):
@@ -98,18 +108,23 @@ def status(doc: Doc, sent: Sent, i: int, cl_lo: int, agents: list[ActorMention],
     codes = {a.code for a in agents}
     if found is not None:
         k, who = found
-        if not who:  # "pernyataan bahwa ..." without a named claimant: the frame's own agent
+        attributed = bool(w.at(doc, k, "according_to", sent.lo, i))
+        if not who and not attributed:  # "pernyataan bahwa ..." without a named claimant: the frame's own agent
             prev = [e for e in events[first:] if e.trigger[0] < doc[k].idx]
             who = prev[-1].agents if prev else []
         if who and not ({c.code for c in who} <= codes):
             statuses.append("alleged")
             claimants = who
+        elif attributed and not who:
+            # "According to <someone Dyad cannot name>, X sent troops": hearsay all the same. It
+            # cannot be alleged (that needs a claimant), and it must not read as a fact.
+            statuses.append("unconfirmed")
         if any(w.at(doc, x, "unconfirmed", k, i) for x in range(k, i)):
             statuses.append("unconfirmed")
     elif (who := _trailing_source(doc, sent, i, w)) and not ({c.code for c in who} <= codes):
         statuses.append("alleged")  # "Israel sent 2,000 troops ..., a UNIFIL official said": another's act, by hearsay
         claimants = who
-    elif _anonymous_source(doc, sent, i, w):
+    elif _anonymous_source(doc, sent, i, w) or _trailing_according(doc, sent, i, w):
         statuses.append("unconfirmed")  # hearsay with no claimant to name
     elif nominal:
         prev = [e for e in events[first:] if e.trigger[0] < doc[i].idx]
