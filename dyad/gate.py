@@ -22,12 +22,12 @@ from dyad.namespace import ACTORS_GRAPH, ONTOLOGY_GRAPH
 from dyad.parse import SourceGraph
 from dyad.resources import resource
 from dyad.store import Store, WriteResult
-from dyad.validate import ValidationReport, validate
+from dyad.validate import ValidationReport, ontology_graph, validate
 
 
-@lru_cache(maxsize=1)
 def ontology() -> Graph:
-    return Graph().parse(resource("ontology", "dyad.ttl"), format="turtle")
+    """The ontology, read once per process (the validation stage's copy; never mutate it)."""
+    return ontology_graph()
 
 
 @lru_cache(maxsize=1)
@@ -64,15 +64,13 @@ def ensure_base(store: Store) -> None:
 
 
 def neighbourhood(store: Store, g: Graph) -> Graph:
-    """What validating ``g`` needs to know from outside it: the ontology (for the class
-    hierarchy) and the description of each IRI it mentions but does not describe. Only those:
+    """What validating ``g`` needs to know from outside it: the description of each IRI it
+    mentions but does not describe (the ontology's own terms aside). Only those:
     pySHACL's cost grows with every targeted node in the context, so the whole registry would
-    cost more than the article."""
+    cost more than the article. The ontology itself is not copied in: ``validate`` adds it."""
     context = Graph()
-    for t in ontology():
-        context.add(t)
     described = set(g.subjects())
-    mentioned = {o for o in g.objects() if isinstance(o, URIRef)} - described - set(context.subjects())
+    mentioned = {o for o in g.objects() if isinstance(o, URIRef)} - described - set(ontology().subjects())
     actors = registry()
     for m in mentioned:
         for t in actors.triples((m, None, None)):

@@ -23,6 +23,7 @@ from dyad.errors import DyadError, UsageError
 from dyad.namespace import DY
 from dyad.parse import SourceGraph
 from dyad.store import Store, default_path
+from dyad.validate import Severity
 
 
 @dataclass
@@ -95,7 +96,7 @@ def keep_valid_events(store: Store, source: SourceGraph) -> tuple[gate.Checked, 
         g = source.graph
         events = set()
         for problem in checked.report.problems:
-            if problem.severity.value != "violation":
+            if problem.severity is not Severity.VIOLATION:
                 continue
             focus = URIRef(problem.focus)
             event = _event_of(g, focus)

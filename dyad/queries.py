@@ -44,6 +44,7 @@ _WHEN = re.compile(r"^(?P<indent>[ \t]*)#\+when (?P<name>[a-z_]+):[ \t]?(?P<text
 _VALUES = re.compile(r"VALUES\s*\((?P<vars>[^)]*)\)\s*\{\s*\((?P<row>[^)]*)\)\s*\}")
 KINDS = ("actor", "event-type", "event-iri", "date-from", "date-to", "status", "claim-status")
 _IRI = re.compile(r"^(https?|urn):[^\s<>\"{}|\\^`]+$")
+HTTP_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")  # an http(s) IRI; the server checks with it too
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def term_for(param: Param, value: str) -> ox.NamedNode | ox.Literal | None:
             return ox.Literal(value.upper())
         raise UsageError(f"--param {param.name}={value!r}: expected an actor code (KOR, NATO) or an IRI")
     if param.kind == "event-iri":
-        if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
+        if not HTTP_IRI.match(value):
             raise UsageError(f"--param {param.name}={value!r}: expected an event IRI (http or https)")
         return ox.NamedNode(value)
     if param.kind == "event-type":

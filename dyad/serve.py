@@ -48,6 +48,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import click
 import pyoxigraph as ox
 
+from dyad.queries import HTTP_IRI
 from dyad.querypool import (
     Job,
     Outcome,
@@ -69,7 +70,6 @@ MAX_BODY = 64 * 1024 * 1024
 
 _QUERY_PATH = re.compile(r"^/api/query/(?P<name>[^/]*)$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_HTTP_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
 def query_catalogue() -> list[dict[str, Any]]:
     """The named queries with their #+ metadata, and the choices a form offers per kind."""
@@ -356,7 +356,7 @@ class Handler(BaseHTTPRequestHandler):
         if "default" in params:
             raise ApiError(400, "Dyad keeps every triple in a named graph; name one with ?graph=IRI")
         iri = self._one(params, "graph")
-        if not iri or not _HTTP_IRI.match(iri):
+        if not iri or not HTTP_IRI.match(iri):
             raise ApiError(400, "give the graph as ?graph=IRI (an http or https IRI)")
         return iri
 
@@ -473,7 +473,7 @@ class Handler(BaseHTTPRequestHandler):
         from dyad.errors import UsageError
 
         iri = self._one(params, "iri")
-        if not iri or not _HTTP_IRI.match(iri):
+        if not iri or not HTTP_IRI.match(iri):
             raise ApiError(400, "give the event as ?iri=IRI (an http or https IRI)", param="iri")
         try:  # queries/event.rq, the IRI bound as an RDF term
             text = queries.bind(queries.load("event"), {"event": iri})
