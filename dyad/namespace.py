@@ -68,6 +68,8 @@ class DY(DefinedNamespace):
     rank: URIRef
     reportCount: URIRef
     firstSource: URIRef
+    agentCode: URIRef
+    targetCode: URIRef
     # sources
     Source: URIRef
     Article: URIRef

@@ -121,3 +121,69 @@ def test_own_graphs_cannot_be_written_as_sources() -> None:
     store = Store(None)
     with pytest.raises(StoreError):
         store.write_source(DERIVED_GRAPH, [])
+
+
+# -- the summaries in dyg:derived (dyad/summary.py) ------------------------------------------
+
+
+def test_summaries_kept_per_write_equal_those_computed_at_once(tmp_path: Path) -> None:
+    """Sources written one at a time (incrementally summarised, reports of one event arriving
+    from several sources) end with the summaries the benchmark generator computes on its own
+    (status, report count, first source, agent and target codes)."""
+    from rdflib import Dataset, URIRef
+
+    from benchmarks.generate import generate
+
+    generate(80, tmp_path)
+    ds = Dataset()
+    ds.parse(tmp_path / "sources.nq", format="nquads")
+    entities = ds.graph(ENTITIES_GRAPH)
+    store = Store(None)
+    gate.ensure_base(store)
+    sources = [g for g in ds.graphs() if isinstance(g.identifier, URIRef) and "/article/" in str(g.identifier)]
+    for g in sources:
+        triples = set(g)
+        events = {o for _, p, o in triples if p == DY.reportOf}
+        for e in events:
+            triples |= set(entities.triples((e, None, None)))
+        actors = {o for _, p, o in list(triples) if p in (DY.agent, DY.target, DY.claimant)}
+        for a in actors:
+            triples |= set(entities.triples((a, None, None)))
+        store.write_source(g.identifier, triples)
+    expected = set(Graph().parse(tmp_path / "derived.nt", format="nt"))
+    assert store.graph_triples(DERIVED_GRAPH) == expected
+    assert store.rebuild_derived() == 80
+    assert store.graph_triples(DERIVED_GRAPH) == expected
+
+
+def _event_source(event, agent, source, extra=()):
+    g = Graph()
+    report = ID[f"report/{source.rsplit('/', 1)[1]}"]
+    for t in [(event, RDF.type, DY.Statement), (event, DY.agent, agent),
+              (source, RDF.type, DY.Article), (source, DCTERMS.issued, Literal("2024-10-25T08:00:00Z", datatype=XSD.dateTime)),
+              (report, RDF.type, DY.Report), (report, DY.reportOf, event), (report, DY.source, source),
+              (report, DY.status, DY.Reported), *extra]:
+        g.add(t)
+    return g
+
+
+def test_agent_codes_follow_new_actor_descriptions() -> None:
+    """An event's agent code comes from its actor's description; a later source that says whom
+    the actor acts for gives the event that code, and a registry change reaches it too."""
+    store = Store(None)
+    gate.ensure_base(store)
+    event, person = ID["event/e1"], ID["person/someone"]
+    store.write_source(ID["article/a1"], _event_source(event, person, ID["article/a1"]))
+    assert not {t for t in store.graph_triples(DERIVED_GRAPH) if t[1] == DY.agentCode}
+    other = ID["event/e2"]
+    store.write_source(ID["article/a2"], _event_source(
+        other, ID["state/KOR"], ID["article/a2"], extra=[(person, DY.actsFor, ID["state/KOR"])]))
+    codes = {(s, o) for s, p, o in store.graph_triples(DERIVED_GRAPH) if p == DY.agentCode}
+    assert codes == {(event, Literal("KOR")), (other, Literal("KOR"))}
+    # the registry gives KOR another code: every event's codes follow once derived is refreshed
+    actors = {t for t in store.graph_triples(gate.ACTORS_GRAPH) if not (t[0] == ID["state/KOR"] and t[1] == DY.code)}
+    store.replace_graph(gate.ACTORS_GRAPH, actors | {(ID["state/KOR"], DY.code, Literal("ROK"))})
+    assert store.refresh_derived() == 4
+    codes = {(s, o) for s, p, o in store.graph_triples(DERIVED_GRAPH) if p == DY.agentCode}
+    assert codes == {(event, Literal("ROK")), (other, Literal("ROK"))}
+    assert store.refresh_derived() == 0

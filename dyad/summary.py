@@ -1,0 +1,152 @@
+"""The per-event summaries the store keeps in ``dyg:derived``, computed from the quads about events.
+
+Why summaries: the named queries ask, for every event, things that depend on several reports
+(the strongest status any source gives it, how many sources report it, which reported it first)
+and on the actors' descriptions (the codes of its agents and targets: an actor's own ``dy:code``,
+else the codes of whom it acts for). Computed per query, they made every query scan the whole
+graph; kept on write, they are one indexed triple each.
+
+One aggregation, fed two ways: :class:`Summariser` takes quads one at a time, whether they come
+from the file a bulk load streams into the store or from what the store holds about the events
+one write touches plus that write's new content. Terms are pyoxigraph terms throughout.
+
+An event's summary:
+- ``dy:status``: the best status over its reports, by rank (reported > alleged > unconfirmed >
+  hypothetical);
+- ``dy:reportCount``: how many distinct sources report it;
+- ``dy:firstSource``: the source of its earliest report, by publication time (UTC), then IRI;
+- ``dy:agentCode`` / ``dy:targetCode``: the codes of its agents / targets, each once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+from rdflib.namespace import DCTERMS, XSD
+
+from dyad.namespace import DY, STATUSES
+
+_N = ox.NamedNode
+RANK = {_N(str(DY.Reported)): 1, _N(str(DY.Alleged)): 2, _N(str(DY.Unconfirmed)): 3, _N(str(DY.Hypothetical)): 4}
+assert {n.value for n in RANK} == {str(s) for s in STATUSES.values()}
+
+REPORT_OF, STATUS, SOURCE, ISSUED = (_N(str(p)) for p in (DY.reportOf, DY.status, DY.source, DCTERMS.issued))
+AGENT, TARGET, CODE, ACTS_FOR = (_N(str(p)) for p in (DY.agent, DY.target, DY.code, DY.actsFor))
+REPORT_COUNT, FIRST_SOURCE, AGENT_CODE, TARGET_CODE = (
+    _N(str(p)) for p in (DY.reportCount, DY.firstSource, DY.agentCode, DY.targetCode))
+#: what the summaries are made of (a write's quads with other predicates cannot change them)
+INPUTS = frozenset({REPORT_OF, STATUS, SOURCE, ISSUED, AGENT, TARGET, CODE, ACTS_FOR})
+#: what they are made into
+OUTPUTS = frozenset({STATUS, REPORT_COUNT, FIRST_SOURCE, AGENT_CODE, TARGET_CODE})
+_INTEGER = _N(str(XSD.integer))
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+class Summariser:
+    """Collects the quads summaries are made of; :meth:`summary` gives an event's summary."""
+
+    def __init__(self) -> None:
+        self.report_event: dict[Term, Term] = {}
+        self.report_status: dict[Term, Term] = {}
+        self.report_source: dict[Term, Term] = {}
+        self.issued: dict[Term, str] = {}
+        self.agents: dict[Term, set[Term]] = {}
+        self.targets: dict[Term, set[Term]] = {}
+        self.codes: dict[Term, set[Term]] = {}
+        self.acts_for: dict[Term, set[Term]] = {}
+        self._utc: dict[str, str] = {}
+
+    def add(self, s: Term, p: ox.NamedNode, o: Term) -> None:
+        """Take one statement (any predicate; the ones summaries do not use are ignored)."""
+        if p not in INPUTS:
+            return
+        if p == REPORT_OF:
+            self.report_event[s] = o
+        elif p == STATUS:
+            held = self.report_status.get(s)
+            if held is None or RANK.get(o, 99) < RANK.get(held, 99):
+                self.report_status[s] = o
+        elif p == SOURCE:
+            self.report_source[s] = o
+        elif p == ISSUED:
+            self.issued[s] = o.value
+        elif p == AGENT:
+            self.agents.setdefault(s, set()).add(o)
+        elif p == TARGET:
+            self.targets.setdefault(s, set()).add(o)
+        elif p == CODE:
+            self.codes.setdefault(s, set()).add(o)
+        else:
+            self.acts_for.setdefault(s, set()).add(o)
+
+    def add_all(self, statements: Iterable[tuple[Term, ox.NamedNode, Term]]) -> None:
+        for s, p, o in statements:
+            self.add(s, p, o)
+
+    def actors(self) -> set[Term]:
+        """Every actor the events' roles name, and whom they act for (whose codes count)."""
+        named = {a for roles in (self.agents, self.targets) for actors in roles.values() for a in actors}
+        return named | {x for a in named for x in self.acts_for.get(a, ())}
+
+    def events(self) -> set[Term]:
+        """The events at least one report is about."""
+        return set(self.report_event.values())
+
+    def code_of(self, actor: Term) -> set[Term]:
+        """An actor's own codes, else the codes of those it acts for (``dy:code|dy:actsFor/dy:code``
+        as the queries once followed it, with the actor's own code first, as COALESCE did)."""
+        own = self.codes.get(actor)
+        if own:
+            return own
+        return {c for x in self.acts_for.get(actor, ()) for c in self.codes.get(x, ())}
+
+    def summaries(self) -> dict[Term, list[tuple[ox.NamedNode, Term]]]:
+        """Every event's summary: (predicate, object) pairs. Events with no report have none."""
+        by_event: dict[Term, list[Term]] = {}
+        for report, event in self.report_event.items():
+            by_event.setdefault(event, []).append(report)
+        return {event: self._summary(event, reports) for event, reports in by_event.items()}
+
+    def _summary(self, event: Term, reports: list[Term]) -> list[tuple[ox.NamedNode, Term]]:
+        out: list[tuple[ox.NamedNode, Term]] = []
+        statuses = [self.report_status[r] for r in reports if r in self.report_status]
+        sources = {self.report_source[r] for r in reports if r in self.report_source}
+        if statuses:
+            out.append((STATUS, min(statuses, key=lambda st: RANK.get(st, 99))))
+        if sources:
+            out.append((REPORT_COUNT, ox.Literal(str(len(sources)), datatype=_INTEGER)))
+            out.append((FIRST_SOURCE, min(sources, key=lambda src: (self._when(src), src.value))))
+        for role, code_p in ((self.agents, AGENT_CODE), (self.targets, TARGET_CODE)):
+            codes = {c for actor in role.get(event, ()) for c in self.code_of(actor)}
+            out.extend((code_p, c) for c in sorted(codes, key=lambda c: c.value))
+        return out
+
+    def _when(self, source: Term) -> str:
+        stamp = self.issued.get(source)
+        if stamp is None:
+            return "~"
+        if stamp not in self._utc:
+            self._utc[stamp] = utc(stamp)
+        return self._utc[stamp]
+
+
+def quads(summaries: dict[Term, list[tuple[ox.NamedNode, Term]]], graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    for event, pairs in summaries.items():
+        for p, o in pairs:
+            yield ox.Quad(event, p, o, graph)
+
+
+def utc(stamp: str | None) -> str:
+    """A publication time as a sortable UTC string ("~" sorts unknown times last)."""
+    if not stamp:
+        return "~"
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return "~"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat()
