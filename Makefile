@@ -38,8 +38,9 @@ demo: venv
 test: venv system-deps
 	$(BIN)/python -m pytest
 
+# sizes 10k and 100k; the 1M size on request: make bench BENCH_ARGS="--sizes 1m"
 bench: venv
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .dyad

@@ -108,20 +108,36 @@ class Summariser:
         by_event: dict[Term, list[Term]] = {}
         for report, event in self.report_event.items():
             by_event.setdefault(event, []).append(report)
-        return {event: self._summary(event, reports) for event, reports in by_event.items()}
+        # memoised per summaries() call: actors and counts repeat across events (a few actors
+        # take part in most events), and this runs once per event of a bulk load
+        codes: dict[Term, list[Term]] = {}
+        counts: dict[int, ox.Literal] = {}
+        return {event: self._summary(event, reports, codes, counts) for event, reports in by_event.items()}
 
-    def _summary(self, event: Term, reports: list[Term]) -> list[tuple[ox.NamedNode, Term]]:
+    def _summary(self, event: Term, reports: list[Term], codes: dict[Term, list[Term]],
+                 counts: dict[int, ox.Literal]) -> list[tuple[ox.NamedNode, Term]]:
         out: list[tuple[ox.NamedNode, Term]] = []
         statuses = [self.report_status[r] for r in reports if r in self.report_status]
         sources = {self.report_source[r] for r in reports if r in self.report_source}
         if statuses:
-            out.append((STATUS, min(statuses, key=lambda st: RANK.get(st, 99))))
+            out.append((STATUS, statuses[0] if len(statuses) == 1 else min(statuses, key=lambda st: RANK.get(st, 99))))
         if sources:
-            out.append((REPORT_COUNT, ox.Literal(str(len(sources)), datatype=_INTEGER)))
-            out.append((FIRST_SOURCE, min(sources, key=lambda src: (self._when(src), src.value))))
+            n = len(sources)
+            if n not in counts:
+                counts[n] = ox.Literal(str(n), datatype=_INTEGER)
+            out.append((REPORT_COUNT, counts[n]))
+            first = next(iter(sources)) if n == 1 else min(sources, key=lambda src: (self._when(src), src.value))
+            out.append((FIRST_SOURCE, first))
         for role, code_p in ((self.agents, AGENT_CODE), (self.targets, TARGET_CODE)):
-            codes = {c for actor in role.get(event, ()) for c in self.code_of(actor)}
-            out.extend((code_p, c) for c in sorted(codes, key=lambda c: c.value))
+            actors = role.get(event)
+            if not actors:
+                continue
+            found: set[Term] = set()
+            for actor in actors:
+                if actor not in codes:
+                    codes[actor] = sorted(self.code_of(actor), key=lambda c: c.value)
+                found.update(codes[actor])
+            out.extend((code_p, c) for c in (sorted(found, key=lambda c: c.value) if len(found) > 1 else found))
         return out
 
     def _when(self, source: Term) -> str:

@@ -1,15 +1,23 @@
 """The validation stage: one article's graph checked against the shapes in ``shapes/``.
 
-pySHACL is the engine (the SHACL reference implementation in Python). The shapes and the ontology
-are read once per process. Each call validates a small graph -- the data plus whatever it refers
-to (``context``: the actor registry, events and sources already stored) -- never a whole store,
-and reports only problems whose focus node is described in the data itself.
+pySHACL is the engine (the SHACL reference implementation in Python); pyshacl-turbo, when it is
+installed, is used instead as an accelerator with the same reports (:mod:`dyad.shacl` says how
+one is chosen). The shapes and the ontology are read once per process. Each call validates a
+small graph -- the data plus whatever it refers to (``context``: the actor registry, events and
+sources already stored) -- never a whole store, and validates and reports only the nodes the
+data itself describes.
 
 Inference is off (``"none"``). SHACL's ``sh:class`` and ``sh:targetClass`` already follow
 ``rdfs:subClassOf*`` in the data graph, so mixing in the ontology's subclass axioms is enough
 for a ``dy:State`` to count as a ``dy:Actor``. RDFS inference would also apply the ontology's
 ranges (``dy:agent`` has range ``dy:Actor``), making every agent an actor and the check vacuous;
 it is also slower.
+
+Of the ontology and the context, only triples whose predicate the shapes can read go into the
+validated graph (:func:`read_predicates`): SHACL reaches other nodes only through the paths,
+targets and SPARQL patterns a shape names, and through ``rdf:type``/``rdfs:subClassOf`` for
+classes, so nothing else can change a result. More than half of the ontology (definitions,
+domains and ranges, OWL axioms) and the registry's names in every language stay out.
 
 >>> from rdflib import Graph
 >>> validate(Graph()).conforms
@@ -23,21 +31,29 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
-import pyshacl
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH, NamespaceManager
+from rdflib.paths import NegatedPath, Path as PropertyPath
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.namespace import RDF, SH, NamespaceManager
 from rdflib.term import Node
 
 from dyad.errors import DyadError
 from dyad.namespace import PREFIXES
 from dyad.resources import resource
 
-__all__ = ["Problem", "Severity", "ValidationReport", "validate", "shapes_graph", "ontology_graph"]
+__all__ = [
+    "Problem", "Severity", "ValidationReport", "validate", "validate_triples", "validate_store_triples",
+    "merge_reports", "shapes_graph", "ontology_graph", "ontology_subjects", "read_predicates",
+]
+
+Triple = tuple[Node, Node, Node]
+OxTriple = tuple[Any, Any, Any]  # pyoxigraph subject, predicate, object
 
 SHAPES_NS = "https://w3id.org/dyad/shapes#"
 # Display only: dysh: names shapes in messages; it is not part of the data vocabulary.
@@ -145,30 +161,131 @@ def _parse(graph: Graph, path: Path) -> Graph:
         raise DyadError(f"cannot read shipped file: {exc}", where=str(path)) from exc
 
 
-def validate(data: Graph, *, context: Graph | None = None) -> ValidationReport:
+@lru_cache(maxsize=1)
+def ontology_subjects() -> frozenset[Node]:
+    """The ontology's own terms (classes, properties, individuals): never fetched as context."""
+    return frozenset(ontology_graph().subjects())
+
+
+@lru_cache(maxsize=1)
+def read_predicates() -> frozenset[Node] | None:
+    """Every predicate a shape can read, or None when some shape can read any predicate.
+
+    A superset, read off the shapes rather than listed: every IRI the shapes graph has as an
+    object (paths, ``sh:lessThan``, targets, classes...), every IRI in a SPARQL constraint, and
+    ``rdf:type``, ``rdfs:subClassOf`` (SHACL's class membership). ``sh:closed``, or a SPARQL
+    pattern with a variable or negated predicate, reads predicates it does not name: then None.
+    """
+    shapes = shapes_graph()
+    if (None, SH.closed, None) in shapes:
+        return None
+    found: set[Node] = {RDF.type, RDFS.subClassOf}
+    found.update(o for o in shapes.objects() if isinstance(o, URIRef))
+    for text in (*shapes.objects(None, SH.select), *shapes.objects(None, SH.ask)):
+        try:
+            query = prepareQuery(str(text), initNs=_declared_prefixes())
+        except Exception:  # a query pySHACL will reject by itself; assume the worst here
+            return None
+        if not _collect_iris(query.algebra, found):
+            return None
+    return frozenset(found)
+
+
+def _declared_prefixes() -> dict[str, str]:
+    shapes = shapes_graph()
+    return {str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace))
+            for d in shapes.objects(None, SH.declare)}
+
+
+def _collect_iris(node: Any, found: set[Node]) -> bool:
+    """Add the IRIs in a SPARQL algebra tree to ``found``; False if a predicate is open."""
+    if isinstance(node, URIRef):
+        found.add(node)
+    elif isinstance(node, NegatedPath):
+        return False
+    elif isinstance(node, PropertyPath):
+        for part in vars(node).values():
+            if not _collect_iris(part, found):
+                return False
+    elif isinstance(node, CompValue):
+        if node.name == "BGP" and any(isinstance(t[1], Variable) for t in node.triples):
+            return False
+        for value in node.values():
+            if not _collect_iris(value, found):
+                return False
+    elif isinstance(node, (list, tuple, set, frozenset)):
+        return all(_collect_iris(part, found) for part in node)
+    elif isinstance(node, dict):
+        return all(_collect_iris(part, found) for part in node.values())
+    return True
+
+
+@lru_cache(maxsize=1)
+def ontology_part() -> tuple[Triple, ...]:
+    """The ontology triples validation needs (:func:`read_predicates`), read once."""
+    keep = read_predicates()
+    return tuple(t for t in ontology_graph() if keep is None or t[1] in keep)
+
+
+def validate(data: Graph, *, context: Graph | Iterable[Triple] | None = None) -> ValidationReport:
     """Check ``data`` against Dyad's shapes.
 
     :param data: the graph to check, typically one article's events, reports and sources.
     :param context: what the data refers to but does not itself describe: the actor registry,
-        events and sources already stored. Used to resolve references (is this agent a
-        ``dy:Actor``? when was this source published?); its own nodes are not reported.
+        events and sources already stored (a graph, a dataset or triples). Used to resolve
+        references (is this agent a ``dy:Actor``? when was this source published?); its own
+        nodes are neither validated nor reported.
     :returns: the problems found for nodes the data describes.
-    :raises DyadError: when the shipped shapes or ontology cannot be read, or pySHACL fails.
+    :raises DyadError: when the shipped shapes or ontology cannot be read, or SHACL fails.
     """
-    union = _QueryCachingGraph()
-    for source in (data, ontology_graph(), context):
-        if source is not None:
-            _add_all(union, source)
+    extra = () if context is None else _triples(context) if isinstance(context, Graph) else context
+    return validate_triples(list(_triples(data)), context=extra)
+
+
+def validate_triples(
+    data: Sequence[Triple], *, context: Iterable[Triple] = (), described: set[Node] | None = None
+) -> ValidationReport:
+    """:func:`validate` for triples: ``data`` as it was given (literals exactly as written),
+    ``context`` as in :func:`validate`; ``described`` is the subjects of ``data`` when given."""
+    if described is None:
+        described = {s for s, _, _ in data}
+    keep = read_predicates()
+    extra = context if keep is None else (t for t in context if t[1] in keep)
+    return _read_report(_run([data, extra], described), described)
+
+
+def validate_store_triples(data: Sequence[OxTriple], *, context: Iterable[OxTriple] = ()) -> ValidationReport:
+    """:func:`validate_triples` for pyoxigraph terms, as read from a store (whose literals are
+    already in canonical form, so nothing is lost handing them to an engine natively)."""
+    from dyad.shacl import engine
+    from dyad.terms import to_rdflib
+
+    described = {to_rdflib(s) for s in {s for s, _, _ in data}}
+    keep = read_predicates()
+    keep_ox = None if keep is None else {str(p) for p in keep}
+    context = [t for t in context if keep_ox is None or t[1].value in keep_ox]
+    if engine().native_store:
+        store = ox.Store()
+        store.extend(ox.Quad(s, p, o) for s, p, o in (*data, *context))
+        return _read_report(_run(store, described), described)
+    converted = [(to_rdflib(s), to_rdflib(p), to_rdflib(o)) for s, p, o in (*data, *context)]
+    return _read_report(_run([converted], described), described)
+
+
+def _run(data: Any, focus: set[Node]) -> Graph:
+    from dyad.shacl import engine
+
     try:
-        # inplace: `union` is ours and throwaway, so pySHACL need not copy it again.
-        _, report_graph, _ = pyshacl.validate(
-            union, shacl_graph=shapes_graph(), inference="none", inplace=True,
-            advanced=False, allow_warnings=True, allow_infos=True,
-        )
-    except Exception as exc:  # pySHACL raises its own and rdflib's errors
+        return engine().run(data, focus)
+    except DyadError:
+        raise
+    except Exception as exc:  # pySHACL and pyshacl-turbo raise their own and rdflib's errors
         raise DyadError(f"SHACL validation failed to run: {exc}") from exc
-    described = {s for s, _, _ in _triples(data)}
-    return _read_report(report_graph, described)
+
+
+def query_caching_graph() -> Graph:
+    """An empty graph whose SPARQL texts are parsed once per process (see below)."""
+    return _QueryCachingGraph()
 
 
 class _QueryCachingGraph(Graph):
@@ -190,13 +307,13 @@ def _prepared(text: str) -> Query:
     return prepareQuery(text)
 
 
-def _add_all(target: Graph, source: Graph) -> None:
-    for triple in _triples(source):
-        target.add(triple)
+def triples_of(source: Graph) -> Iterator[Triple]:
+    """The triples of a graph, or of every graph of a dataset (a store's context arrives as
+    named graphs; a Dataset iterates its default graph only)."""
+    return _triples(source)
 
 
-def _triples(source: Graph) -> Iterator[tuple[Node, Node, Node]]:
-    # A Dataset iterates its default graph only; a store's context arrives as named graphs.
+def _triples(source: Graph) -> Iterator[Triple]:
     if isinstance(source, Dataset):
         for s, p, o, _ in source.quads((None, None, None, None)):
             yield s, p, o
@@ -204,12 +321,39 @@ def _triples(source: Graph) -> Iterator[tuple[Node, Node, Node]]:
         yield from source
 
 
-def _read_report(report: Graph, described: set[Node]) -> ValidationReport:
+def merge_reports(reports: Iterable[ValidationReport]) -> ValidationReport:
+    """One report holding the problems (and their results) of several, each problem once."""
+    kept = _report_graph()
+    report_node = next(kept.subjects(RDF.type, SH.ValidationReport))
+    seen: set[Problem] = set()
+    for r in reports:
+        g = r.report_graph
+        for result in g.objects(None, SH.result):
+            problem = _problem(g, result, g.value(result, SH.focusNode))
+            if problem not in seen:
+                seen.add(problem)
+                kept.add((report_node, SH.result, result))
+                _copy_tree(g, kept, result)
+    problems = sorted(seen, key=_sort_key)
+    kept.add((report_node, SH.conforms, Literal(not any(p.severity is Severity.VIOLATION for p in problems))))
+    return ValidationReport(tuple(problems), kept)
+
+
+def _report_graph() -> Graph:
     kept = Graph()
     for prefix, ns in _DISPLAY_PREFIXES:
         kept.bind(prefix, ns)
-    report_node = BNode()
-    kept.add((report_node, RDF.type, SH.ValidationReport))
+    kept.add((BNode(), RDF.type, SH.ValidationReport))
+    return kept
+
+
+def _sort_key(p: Problem) -> tuple[str, int, str, str, str]:
+    return (p.focus, _ORDER[p.severity], p.path or "", p.shape, p.value or "")
+
+
+def _read_report(report: Graph, described: set[Node]) -> ValidationReport:
+    kept = _report_graph()
+    report_node = next(kept.subjects(RDF.type, SH.ValidationReport))
     problems: list[Problem] = []
     seen: set[Problem] = set()
     for result in report.objects(None, SH.result):
@@ -225,7 +369,7 @@ def _read_report(report: Graph, described: set[Node]) -> ValidationReport:
         _copy_tree(report, kept, result)
         kept.add((report_node, SH.result, result))
         problems.append(problem)
-    problems.sort(key=lambda p: (p.focus, _ORDER[p.severity], p.path or "", p.shape, p.value or ""))
+    problems.sort(key=_sort_key)
     conforms = not any(p.severity is Severity.VIOLATION for p in problems)
     kept.add((report_node, SH.conforms, Literal(conforms)))
     return ValidationReport(tuple(problems), kept)
