@@ -346,7 +346,7 @@ def baseline_worker(a: dict[str, Any]) -> None:
             send.close()
             running[recv] = (job, p, time.perf_counter())
         # wake for a result, a step's deadline, or (every second) to look for the free core
-        first_deadline = min(started + limit for _, _, started in running.values())
+        first_deadline = min(started + job.get("limit", limit) for job, _, started in running.values())
         ready = wait(list(running), timeout=max(0.0, min(1.0, first_deadline - time.perf_counter())))
         now = time.perf_counter()
         for recv, (job, p, started) in list(running.items()):
@@ -356,8 +356,8 @@ def baseline_worker(a: dict[str, Any]) -> None:
                     out = recv.recv()
                 except EOFError:
                     out = {"error": "the step's process died (out of memory?)"}
-            elif now - started >= limit:
-                out = {"timeout": limit}
+            elif now - started >= job.get("limit", limit):
+                out = {"timeout": job.get("limit", limit)}
             else:
                 continue
             if p.is_alive():
