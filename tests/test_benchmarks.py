@@ -154,7 +154,7 @@ def test_a_size_the_baseline_cannot_load_runs_dyad_alone(tmp_path: Path, monkeyp
     monkeypatch.setattr(runner, "physical_memory_mb", lambda: 24 * GB)  # this test's machine, whatever runs it
     meta = {"events": 1_000_000, "reports": 1_159_771, "sources": 345_024, "query_actor": "PRK",
             "query_from": "2020-01-01", "query_to": "2020-12-31"}
-    opts = runner.argparse.Namespace(data=str(tmp_path), limit=600.0, query_limit=120.0, repeat=1, budget=1.0, validate_budget=1.0, skip=set(),
+    opts = runner.argparse.Namespace(data=str(tmp_path), limit=600.0, query_limit=600.0, repeat=1, budget=1.0, validate_budget=1.0, skip=set(),
                                      baseline_jobs=2)
     at_100k = _size("100k", 100_000, load={"seconds": [88.0], "rss_mb": 3047.0, "rss_start_mb": 30.0},
                     query_timeline=ERR, query_dyads={"seconds": [67.0], "rss_mb": 3107.0})
