@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 QUERIES = ("who-did-what", "timeline", "dyads", "claims")
-CHUNK = 50  # sources per validation call in Dyad's whole-store validation
 
 
 def query_params(meta: dict[str, Any]) -> dict[str, dict[str, str]]:
@@ -93,27 +92,6 @@ def dyad_query(a: dict[str, Any]) -> dict[str, Any]:
     q = queries.load(a["query"])
     times, result = repeat(lambda: queries.run(store, q, a["params"]), a["repeat"], a["budget"])
     return {"seconds": times, "rows": len(result.rows)}
-
-
-def _source_graphs(store: Any, names: list[Any]) -> list[Any]:
-    """Each source as it was submitted: its own graph plus the descriptions of its events."""
-    from rdflib import Graph
-
-    from dyad.namespace import DY, ENTITIES_GRAPH
-    from dyad.parse import SourceGraph
-
-    out = []
-    for name in names:
-        g = Graph()
-        own = store.graph_triples(name)
-        for t in own:
-            g.add(t)
-        for s, p, o in own:
-            if p == DY.reportOf:
-                for t in store._entity_triples(o):
-                    g.add(t)
-        out.append(SourceGraph(name, g, str(name)))
-    return out
 
 
 def dyad_validate_full(a: dict[str, Any]) -> dict[str, Any]:

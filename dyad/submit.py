@@ -32,7 +32,7 @@ from pathlib import Path
 
 import click
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, SH, XSD
+from rdflib.namespace import PROV, RDF, SH
 from rdflib.term import Node
 
 from dyad import dates
