@@ -102,15 +102,24 @@ def neighbourhood(store: Store, g: Graph) -> Graph:
 
 def _context(store: Store, triples: Sequence[Triple], described: set[Node]) -> Iterator[Triple]:
     mentioned = {o for _, _, o in triples if isinstance(o, URIRef)} - described - ontology_subjects()
-    actors = _registry_index()
+    for s, p, o in _described_elsewhere(store, [to_ox(m) for m in mentioned]):
+        yield to_rdflib(s), to_rdflib(p), to_rdflib(o)
+
+
+def _described_elsewhere(store: Store, mentioned: Iterable[Any]) -> list[OxTriple]:
+    """What the registry (first) or else the store says of ``mentioned`` (pyoxigraph named
+    nodes), in the predicates validation reads: the neighbourhood of a submission and of stored
+    sources alike."""
+    actors = _registry_index_ox()
+    context: list[OxTriple] = []
     elsewhere = []
     for m in mentioned:
         if m in actors:
-            yield from actors[m]
+            context.extend(actors[m])
         else:
             elsewhere.append(m)
-    for s, p, o in _describe(store, [to_ox(m) for m in elsewhere]):
-        yield to_rdflib(s), to_rdflib(p), to_rdflib(o)
+    context.extend(_describe(store, elsewhere))
+    return context
 
 
 @lru_cache(maxsize=1)
@@ -210,16 +219,7 @@ def _gather(store: Store, names: Sequence[URIRef]) -> tuple[list[OxTriple], list
     data = [(r[0], r[1], r[2]) for r in store.raw_query(query)]  # type: ignore[attr-defined]
     described = {s for s, _, _ in data}
     mentioned = {o for _, _, o in data if isinstance(o, ox.NamedNode)} - described - _ontology_subjects_ox()
-    actors = _registry_index_ox()
-    context: list[OxTriple] = []
-    elsewhere = []
-    for m in mentioned:
-        if m in actors:
-            context.extend(actors[m])
-        else:
-            elsewhere.append(m)
-    context.extend(_describe(store, elsewhere))
-    return data, context
+    return data, _described_elsewhere(store, mentioned)
 
 
 @lru_cache(maxsize=1)
