@@ -1,8 +1,9 @@
 """Score extracted events against a gold annotation (the ``*.gold.yaml`` files).
 
-Records are compared on (type, agent code, target code, date text); status is reported but not
-compared. An event with two agents (or targets) gives one record per pair; gold ``target: null``
-means no target. Tiers:
+Records are matched on (type, agent code, target code); the date (its ISO text at the gold's
+precision) is then scored over the matched records that have a gold date, and status is reported
+but not compared. An event with two agents (or targets) gives one record per pair; gold
+``target: null`` means no target. Tiers:
 
 - core: recall over core gold records; precision counts as false alarms the predicted records of
   the core event types (Summons, TroopDeployment, Denial) that match no gold record of any tier;
@@ -82,6 +83,8 @@ class Scores:
     false_alarms: list[Record]
     must_not_violations: list[dict[str, Any]]
     unchecked: list[dict[str, Any]] = field(default_factory=list)
+    dates: PRF = field(default_factory=PRF)  # over matched records with a gold date: tp right, fn wrong
+    wrong_dates: list[tuple[Record, Record]] = field(default_factory=list)  # (gold, predicted)
 
     def add(self, other: Scores) -> None:
         """Accumulate another article's scores (micro-averaging)."""
@@ -94,6 +97,8 @@ class Scores:
         self.false_alarms += other.false_alarms
         self.must_not_violations += other.must_not_violations
         self.unchecked += other.unchecked
+        self.dates.tp, self.dates.fn = self.dates.tp + other.dates.tp, self.dates.fn + other.dates.fn
+        self.wrong_dates += other.wrong_dates
 
 
 def _str(v: Any) -> str | None:
@@ -147,32 +152,53 @@ def records_from_graph(graph: Graph, actors: Graph) -> list[Record]:
 
 
 def score(gold: Gold, records: list[Record]) -> Scores:
+    """Match predictions to gold on (type, agent, target); dates are scored on the matches.
+
+    A gold record takes the prediction with its date when there is one, else any prediction of the
+    same (type, agent, target): a summons found with the wrong date is found, with a wrong date
+    (``Scores.dates``), rather than a miss and a false alarm at once.
+    """
     predicted: dict[tuple, Record] = {}
     for r in records:  # one prediction per key; keep the strongest status
         old = predicted.get(r.key)
         if old is None or _RANK.get(r.status or "", 9) < _RANK.get(old.status or "", 9):
             predicted[r.key] = r
-    pool = Counter(predicted.keys())
     tiers = {"core": PRF(), "extended": PRF()}
     types: dict[str, PRF] = {}
     misses: list[tuple[str, Record]] = []
     matched: set[tuple] = set()
-    for tier in ("core", "extended"):
-        for g in gold.records.get(tier, []):
-            t = types.setdefault(g.type, PRF())
-            if pool[g.key] > 0:
-                pool[g.key] -= 1
-                matched.add(g.key)
-                tiers["extended"].tp += 1
-                t.tp += 1
-                if tier == "core":
-                    tiers["core"].tp += 1
-            else:
-                misses.append((tier, g))
-                tiers["extended"].fn += 1
-                t.fn += 1
-                if tier == "core":
-                    tiers["core"].fn += 1
+    found: dict[int, tuple] = {}  # index in `ordered` -> the prediction's key
+    ordered = [(tier, g) for tier in ("core", "extended") for g in gold.records.get(tier, [])]
+    for exact in (True, False):  # right dates first, so a wrong date never takes another's match
+        for n, (_, g) in enumerate(ordered):
+            if n in found:
+                continue
+            key = g.key if exact else next(
+                (k for k in predicted if k not in matched and k[:3] == g.key[:3]), None)
+            if key is not None and key in predicted and key not in matched:
+                matched.add(key)
+                found[n] = key
+    dates = PRF()  # tp: right date; fn: wrong or missing date (matched records with a gold date)
+    wrong_dates: list[tuple[Record, Record]] = []
+    for n, (tier, g) in enumerate(ordered):
+        t = types.setdefault(g.type, PRF())
+        if n in found:
+            tiers["extended"].tp += 1
+            t.tp += 1
+            if tier == "core":
+                tiers["core"].tp += 1
+            if g.date is not None:
+                if found[n][3] == g.date:
+                    dates.tp += 1
+                else:
+                    dates.fn += 1
+                    wrong_dates.append((g, predicted[found[n]]))
+        else:
+            misses.append((tier, g))
+            tiers["extended"].fn += 1
+            t.fn += 1
+            if tier == "core":
+                tiers["core"].fn += 1
     optional = {(r.type, r.agent, r.target) for r in gold.records.get("optional", [])}
     false_alarms = []
     for key, r in predicted.items():
@@ -202,7 +228,7 @@ def score(gold: Gold, records: list[Record]) -> Scores:
             ) and (r.status or "reported") == rule.get("status", "reported"):
                 violations.append({**rule, "record": r})
                 break
-    return Scores(tiers, types, misses, false_alarms, violations, unchecked)
+    return Scores(tiers, types, misses, false_alarms, violations, unchecked, dates, wrong_dates)
 
 
 __all__ = ["Gold", "PRF", "Record", "Scores", "CORE_TYPES", "load_gold", "records_from_graph", "score"]
@@ -255,12 +281,15 @@ def evaluate_file(text_path: Path, gold_path: Path) -> FileScore:
     return FileScore(text_path.name, score(load_gold(gold_path), records), summary.warnings)
 
 
-def evaluate_dir(folder: Path) -> tuple[list[FileScore], Scores]:
-    """Every ``X.txt`` with an ``X.gold.yaml`` beside it, and the micro-averaged total."""
-    pairs = [(t, t.with_name(t.stem + ".gold.yaml")) for t in sorted(folder.glob("*.txt"))]
-    pairs = [(t, g) for t, g in pairs if g.is_file()]
-    if not pairs:
-        raise InputError("no annotated articles (X.txt with X.gold.yaml beside it)", where=str(folder))
+def evaluate_dir(*folders: Path) -> tuple[list[FileScore], Scores]:
+    """Every ``X.txt`` with an ``X.gold.yaml`` beside it in the folders, and the micro-averaged total."""
+    pairs = []
+    for folder in folders:
+        found = [(t, t.with_name(t.stem + ".gold.yaml")) for t in sorted(folder.glob("*.txt"))]
+        found = [(t, g) for t, g in found if g.is_file()]
+        if not found:
+            raise InputError("no annotated articles (X.txt with X.gold.yaml beside it)", where=str(folder))
+        pairs += found
     files = [evaluate_file(t, g) for t, g in pairs]
     total = Scores({}, {}, [], [], [], [])
     for f in files:
@@ -277,13 +306,20 @@ def _rec(r: Record) -> dict[str, Any]:
     return {"type": r.type, "agent": r.agent, "target": r.target, "date": r.date, "status": r.status}
 
 
+def _dates(s: Scores) -> dict[str, float | int]:
+    return {"right": s.dates.tp, "wrong": s.dates.fn, "accuracy": round(s.dates.recall, 3)}
+
+
 def report_json(files: list[FileScore], total: Scores) -> dict[str, Any]:
     return {
         "tiers": {k: _prf(v) for k, v in total.tiers.items()},
+        "dates": _dates(total),
         "types": {k: _prf(v) for k, v in sorted(total.types.items())},
         "files": [{
             "file": f.name,
             "tiers": {k: _prf(v) for k, v in f.scores.tiers.items()},
+            "dates": _dates(f.scores),
+            "wrong_dates": [{"gold": _rec(g), "predicted": _rec(p)} for g, p in f.scores.wrong_dates],
             "misses": [{"tier": tier, **_rec(r)} for tier, r in f.scores.misses],
             "false_alarms": [_rec(r) for r in f.scores.false_alarms],
             "must_not_violations": [{k: (str(v) if k == "record" else v) for k, v in m.items()}
@@ -296,7 +332,10 @@ def report_text(files: list[FileScore], total: Scores) -> str:
     line = lambda name, s: f"{name:<34} " + "  ".join(  # noqa: E731
         f"{t}: P {s.tiers[t].precision:.2f} R {s.tiers[t].recall:.2f} F1 {s.tiers[t].f1:.2f}"
         for t in ("core", "extended"))
-    out = [line(f.name, f.scores) for f in files] + [line("ALL", total), "", "per type (core + extended):"]
+    out = [line(f.name, f.scores) for f in files] + [
+        line("ALL", total),
+        f"dates right on {total.dates.tp} of {total.dates.tp + total.dates.fn} matched records with a gold date "
+        f"({total.dates.recall:.2f})", "", "per type (core + extended, matched on type, agent, target):"]
     for name, p in sorted(total.types.items()):
         out.append(f"  {name:<16} P {p.precision:.2f} R {p.recall:.2f} F1 {p.f1:.2f}  (tp {p.tp}, fp {p.fp}, fn {p.fn})")
     fmt = lambda r: f"{r.type} {r.agent or '-'} -> {r.target or '-'} {r.date or 'undated'} ({r.status or '?'})"  # noqa: E731
@@ -305,23 +344,27 @@ def report_text(files: list[FileScore], total: Scores) -> str:
             out.append(f"miss        {f.name}: [{tier}] {fmt(r)}")
         for r in f.scores.false_alarms:
             out.append(f"false alarm {f.name}: {fmt(r)}")
+        for g, p in f.scores.wrong_dates:
+            out.append(f"wrong date  {f.name}: {fmt(g)}: found {p.date or 'undated'}")
         for m in f.scores.must_not_violations:
             out.append(f"MUST NOT    {f.name}: {fmt(m['record'])}: {m.get('why', '')}")
     return "\n".join(out)
 
 
 @click.command("eval")
-@click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable scores.")
-def eval_command(folder: Path, as_json: bool) -> None:
+def eval_command(folders: tuple[Path, ...], as_json: bool) -> None:
     """Score extraction on annotated articles: each X.txt with an X.gold.yaml beside it.
 
-    Each article is ingested into a fresh temporary store with the gold's publication date and
-    language, and its who-did-what rows (status any) are compared with the gold records on type,
-    agent code, target code and date. Prints precision, recall and F1 per tier and per type,
-    every miss, every false alarm and every must_not_assert violated.
+    Each article is ingested into a fresh temporary store with the gold's publication date (a
+    month or year alone is accepted) and language, and its who-did-what rows (status any) are
+    matched with the gold records on type, agent code and target code. Prints precision, recall
+    and F1 per tier and per type, how many matched records have the gold's date, every miss,
+    false alarm and wrong date, and every must_not_assert violated. Several folders are scored
+    together (a tuning and a check part, say).
     """
-    files, total = evaluate_dir(folder)
+    files, total = evaluate_dir(*folders)
     if as_json:
         json.dump(report_json(files, total), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

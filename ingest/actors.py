@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
+from urllib.parse import urlsplit
+
+import pycountry
 import spacy
 import yaml
 from rdflib import Literal, URIRef
@@ -47,11 +50,15 @@ class ActorMention:
     kind: str  # "state" | "organization" | "person"
     envoy: bool  # an ambassador / chargé d'affaires / embassy (what a summons calls in)
     new_triples: tuple = ()  # triples describing an actor not in the registry
+    inferred: bool = False  # a bare organ ("Kemlu") whose state the text leaves to the reader
 
 
 # Organ kinds whose bare head ("the ministry", "Kementerian Luar Negeri di Seoul") names one organ;
 # a bare "military"/"government" is usually an adjective or generic ("kerja sama militer").
 _BARE_KINDS = frozenset({"ministry", "agency", "embassy", "office"})
+# Bare organs a country's own press leaves unqualified ("Kemlu", "the foreign ministry"); a bare
+# "kedutaan" or "agency" is as often another state's.
+_HOME_KINDS = frozenset({"ministry", "office"})
 
 
 @dataclass(frozen=True)
@@ -212,7 +219,9 @@ def find_actors(article: Any, sentences: Sequence[Any]) -> list[ActorMention]:
     sent_of = [bisect.bisect_right(starts, t.idx) - 1 for t in doc]
     units = _units(doc, lx)
     at = {u.i: u for u in units}
-    dateline_code = _dateline_code(article, lx)
+    # whose a bare organ is: the dateline's state for any organ; the press's own state (or, for an
+    # outlet of unknown country, the state the story leads with) for its ministries and offices only
+    dateline_code = (_dateline_code(article, lx), _press_home(article, lx) or _lead_state(doc, units, article, lx))
     # capitals after a locative are places, not actors; extraction still needs the state they are
     # the capital of when they end a journey ("troops arrived in Minsk", "berkunjung ke Tokyo")
     doc.user_data["dyad_places"] = [_mention(doc, u.i, u.j, lx.registry.states[u.key].iri, u.key, "state")
@@ -242,6 +251,41 @@ def _dateline_code(article: Any, lx: _Lexicon) -> str | None:
         if any(c.lower() == city for lg in st.capitals.values() for c in lg):
             return code
     return None
+
+
+def _lead_state(doc: Doc, units: list[_Unit], article: Any, lx: _Lexicon) -> str | None:
+    """The first state the body names as an actor (not a place): whom a report from an outlet of
+    unknown country is about, and whose a bare "the foreign ministry" then is."""
+    start = getattr(article, "body_start", 0)
+    words = {u.i: u for u in units if u.cat in ("title", "organ")}
+    for u in units:
+        if doc[u.i].idx < start or u.cat not in ("state", "adj") or _after_locative(doc, u.i, lx):
+            continue
+        nxt = u.j + (1 if u.j < len(doc) and doc[u.j].lower_ in lx.grammar.get("possessive", ()) else 0)
+        if nxt in words or (u.i - 1) in words or (u.i - 2) in words:
+            continue  # "the Swedish envoy", "Menlu Saudi": part of another's title, not the story's actor
+        return u.key
+    return None
+
+
+@lru_cache(maxsize=1)
+def _press() -> dict[str, Any]:
+    with resource("data", "actors", "press.yaml").open(encoding="utf-8") as f:
+        return yaml.safe_load(f) or {}
+
+
+def _press_home(article: Any, lx: _Lexicon) -> str | None:
+    """The state whose press the article is, when the dateline does not say: the outlet's
+    country-code domain (".co.id", ".in", ".ph"), else the language's home press (Indonesian)."""
+    press = _press()
+    host = urlsplit(getattr(article, "url", None) or "").hostname or ""
+    tld = host.rsplit(".", 1)[-1].lower() if "." in host else ""
+    if len(tld) == 2 and tld not in press.get("vanity_tlds", ()):
+        country = pycountry.countries.get(alpha_2="GB" if tld == "uk" else tld.upper())
+        if country is not None and country.alpha_3 in lx.registry.states:
+            return country.alpha_3
+    home = (press.get("language_home") or {}).get(getattr(article, "language", None))
+    return home if home in lx.registry.states else None
 
 
 def _mention(doc: Doc, i: int, j: int, actor: URIRef, code: str | None, kind: str,
@@ -301,7 +345,7 @@ def _coded(u: _Unit | None, lx: _Lexicon) -> tuple[str | None, URIRef | None]:
 
 
 def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _State,
-             sent_of: list[int], dateline: str | None) -> tuple[ActorMention | None, int]:
+             sent_of: list[int], dateline: tuple[str | None, str | None]) -> tuple[ActorMention | None, int]:
     """Try to read one actor noun phrase starting at token k; return it and its end token."""
     g = lx.grammar
     sent = sent_of[k]
@@ -320,10 +364,10 @@ def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _Stat
             pos += 1
     organ = unit({"organ"})
     if organ is not None:
-        pos = organ.j
+        pos = _past_gloss(doc, organ.j, at)
     title = unit({"title"})
     if title is not None:
-        pos = title.j
+        pos = _past_gloss(doc, title.j, at)
     if pre_state is not None and organ is None and title is None:
         return _plain(doc, pre_state, lx, memory), pre_state.j
     if organ is None and title is None:
@@ -380,7 +424,7 @@ def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _Stat
     end = name_end
     # "President Volodymyr Zelenskiy of Ukraine"
     if code is None and end + 1 < len(doc) and doc[end].lower_ in g.get("of", ()):
-        s = at.get(end + 1)
+        s = at.get(end + 1) or (at.get(end + 2) if doc[end + 1].lower_ in g.get("determiners", ()) else None)
         if s is not None and s.cat in ("state", "adj", "org"):
             code, coded_iri = _coded(s, lx)
             end = s.j
@@ -411,8 +455,21 @@ def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _Stat
     return _mention(doc, k, end, coded_iri, code, kind, envoy), end
 
 
+def _past_gloss(doc: Doc, j: int, at: dict[int, _Unit]) -> int:
+    """After a title or organ, a gloss in brackets is part of it: "Kuasa Usaha (Charge d'affaires)
+    Latvia", "Perdana Menteri (PM) Australia", "Kementerian Luar Negeri (Kemlu) RI"."""
+    if j >= len(doc) or doc[j].text != "(":
+        return j
+    for k in range(j + 1, min(len(doc), j + 6)):
+        if doc[k].text == ")":
+            return k + 1
+        if k in at and at[k].cat in ("state", "adj", "cap"):
+            return j  # "(Rusia)": a state in brackets is no gloss of the title
+    return j
+
+
 def _organ_mention(doc: Doc, i: int, j: int, organ: _Unit, code: str | None, lx: _Lexicon,
-                   memory: _State, dateline: str | None) -> tuple[ActorMention | None, int]:
+                   memory: _State, dateline: tuple[str | None, str | None]) -> tuple[ActorMention | None, int]:
     reg = lx.registry
     o = reg.organs[organ.key]
     if code is None:  # a bare organ: the last one of its kind, else the dateline state's
@@ -422,13 +479,17 @@ def _organ_mention(doc: Doc, i: int, j: int, organ: _Unit, code: str | None, lx:
         if last is not None:
             m = _mention(doc, i, j, last.actor, last.code, "organization", last.envoy)
             return m, j
-        code = dateline
+        code = dateline[0] or (dateline[1] if o.kind in _HOME_KINDS else None)
         if code is None:
             return None, j
+        inferred = True
+    else:
+        inferred = False
     iri = reg.organ_iri(code, o.key)
     new = ((iri, RDF.type, DY.Organization), (iri, DY.actsFor, reg.coded(code)),
            (iri, RDFS.label, Literal(f"{o.label} of {reg.code_label(code)}", lang="en")))
-    m = _mention(doc, i, j, iri, code, "organization", o.envoy, new)
+    span = doc[i:j]
+    m = ActorMention(span.start_char, span.end_char, span.text, iri, code, "organization", o.envoy, new, inferred)
     memory.organs[o.key] = m
     memory.organs[o.kind] = m
     return m, j

@@ -40,6 +40,7 @@ from typing import Any
 
 from rdflib import URIRef
 
+from dyad.dates import DateValue
 from dyad.errors import InputError
 from dyad.namespace import ID
 from ingest.layout import _Head, _recognise, languages, parse_published
@@ -53,7 +54,7 @@ SUFFIXES = (".txt", ".json", ".jsonl")
 class Metadata:
     """What the command line says about an input; each field given overrides the text."""
 
-    published: datetime | None = None
+    published: datetime | DateValue | None = None
     language: str | None = None
     url: str | None = None
     title: str | None = None
@@ -68,7 +69,7 @@ class Article:
     title: str | None
     author: str | None
     publisher: str | None
-    published: datetime | None
+    published: datetime | DateValue | None  # a DateValue when only the month or year is known
     language: str
     url: str | None
     dateline: str | None
@@ -86,7 +87,14 @@ class Article:
     @property
     def published_date(self) -> date | None:
         """The publication date in the article's own time zone: what relative dates resolve against."""
-        return self.published.date() if self.published else None
+        return self.published.date() if isinstance(self.published, datetime) else None
+
+    @property
+    def published_period(self) -> DateValue | None:
+        """The publication date at the precision known: the day, else the month or year."""
+        if isinstance(self.published, DateValue):
+            return self.published
+        return DateValue.day(self.published.date()) if self.published else None
 
 
 # ---- languages -------------------------------------------------------------------------------

@@ -212,8 +212,8 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
 
 def _object(doc: Doc, lo: int, hi: int, objects: tuple[tuple[str, ...], ...]) -> tuple[int, int] | None:
     for k in range(lo, hi):
-        if doc[k].text in (",", ";", ":", '"', "“", "”", "("):  # the object noun phrase ends there
-            return None
+        if doc[k].text in (",", ";", ":", '"', "“", "”", "(") and not (k == lo and doc[k].text in '"“'):
+            return None  # the object noun phrase ends there; an opening quote starts it: as “baseless”
         for o in objects:
             if k + len(o) <= len(doc) and all(doc[k + n].lower_ == o[n] for n in range(len(o))):
                 return k, k + len(o)
@@ -366,20 +366,18 @@ def _first_verb(doc: Doc, sent: Sent, w: Words, matcher: PhraseMatcher) -> int |
 
 
 def _directions(ev: EventMention) -> list[EventMention]:
-    """Agreements and joint meetings: one event per direction between the parties."""
-    parties: list[ActorMention] = []
-    for a in ev.agents + ev.targets:
-        if a.code not in {p.code for p in parties}:
-            parties.append(a)
-    if len(parties) < 2:
-        return [ev]
-    out = []
-    for a in parties:
-        for b in parties:
-            if a.code != b.code:
-                out.append(EventMention(ev.type, [a], [b], [], ev.topic, ev.date, ev.status, ev.claimants, ev.troops,
-                                        ev.place, ev.sentence, ev.trigger, ev.coordinated, False, ev.same_time))
-    return out
+    """Agreements, meetings and calls: one event per direction between the parties. "X met Y and
+    Z" is X with Y and X with Z (Y and Z did not meet each other); "X and Y met" is X with Y."""
+    def unique(actors: list[ActorMention]) -> list[ActorMention]:
+        return list({a.code: a for a in actors}.values())
+
+    agents, targets = unique(ev.agents), unique(ev.targets)
+    pairs = [(a, t) for a in agents for t in targets] + [(t, a) for a in agents for t in targets] if targets else \
+        [(a, b) for a in agents for b in agents]
+    out = [EventMention(ev.type, [a], [b], [], ev.topic, ev.date, ev.status, ev.claimants, ev.troops, ev.place,
+                        ev.sentence, ev.trigger, ev.coordinated, False, ev.same_time)
+           for a, b in pairs if a.code != b.code]
+    return out or [ev]
 
 
 def _date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None) -> DateValue | None:

@@ -56,14 +56,15 @@ def passive_summons(doc: Doc, sent: Sent, i: int, j: int, cl_lo: int, cl_hi: int
         if w.ending_at(doc, k, "destination", j) and a[2].kind == "organization":
             agents = [a[2]]  # "was summoned to the Polish foreign ministry"
             break
-    if not agents:
-        # "Duta besar Rusia untuk Polandia dipanggil ...": the host state summons
+    if not agents or agents[0].inferred:
+        # "Duta besar Rusia untuk Polandia dipanggil ...": the host state summons (it says more
+        # than a bare "Kementerian Luar Negeri" whose state the reader is left to infer)
         posted = [a for a in before if a[0] > envoy[0] and w.ending_at(doc, a[0], "envoy_posted", envoy[0])
                   and a[2].code != envoy[2].code]
         if not posted and envoy[1] < i:
             posted = [a for a in before if a[0] >= envoy[1] and w.ending_at(doc, a[0], "envoy_posted", envoy[1])
                       and a[2].code != envoy[2].code]
-        agents = [posted[0][2]] if posted else []
+        agents = [posted[0][2]] if posted else agents
     return (agents, targets) if agents else None
 
 

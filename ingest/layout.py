@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
+from dyad import dates
+from dyad.dates import DateValue
 from dyad.errors import InputError
 from dyad.resources import resource
 from ingest.temporal import month_names, timezones
 
+_PERIOD = re.compile(r"\d{4}(?:-\d{2})?")  # a publication known only to the month or year
 _HEAD_LINES = 12          # metadata lives in the first lines; the rest is body
 
 
@@ -104,21 +107,31 @@ def _tz(text: str) -> timezone | None:
     return timezone(base.utcoffset(None) + _offset(m[2]).utcoffset(None))
 
 
-def parse_published(text: str, *, where: str = "--published") -> datetime:
+def parse_published(text: str, *, where: str = "--published") -> datetime | DateValue:
     """An ISO 8601 date or date-time (or a byline date) as an aware datetime.
 
-    A date alone is midnight UTC of that date; a time without a zone is taken as UTC.
+    A date alone is midnight UTC of that date; a time without a zone is taken as UTC. A month or
+    a year alone ("2019-12", "2019": all a page may tell) is kept as that period, a
+    :class:`~dyad.dates.DateValue`: nothing that needs the day is resolved against it.
 
     >>> parse_published("2024-10-24").isoformat()
     '2024-10-24T00:00:00+00:00'
+    >>> parse_published("2019-12").text
+    '2019-12'
     """
+    if _PERIOD.fullmatch(text.strip()):
+        try:
+            return dates.parse(text)
+        except ValueError as exc:
+            raise InputError(f"published {exc}", where=where) from None
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
         parsed = _parse_datetime(text)
         if parsed is None:
             raise InputError(f"published {text!r} is not a date; use ISO 8601 "
-                             "(2024-10-24 or 2024-10-24T09:35:00+07:00)", where=where) from None
+                             "(2024-10-24T09:35:00+07:00, 2024-10-24, or 2024-10 / 2024 when only "
+                             "the month or year is known)", where=where) from None
         value = parsed[0]
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 

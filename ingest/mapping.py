@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from dyad import dates
+from dyad.dates import DateValue
 from dyad.namespace import DY, ID, PREFIXES, SCHEMA, STATUSES
 from ingest.clauses import STATUS_RANK
 from ingest.extract import EventMention
@@ -193,7 +194,9 @@ def _source(g: Graph, a: Any) -> None:
         g.add((s, DCTERMS.creator, Literal(a.author)))
     if getattr(a, "publisher", None):
         g.add((s, DCTERMS.publisher, Literal(a.publisher)))
-    if a.published is not None:
+    if isinstance(a.published, DateValue):  # only the month or year is known: xsd:gYearMonth / xsd:gYear
+        g.add((s, DCTERMS.issued, a.published.literal()))
+    elif a.published is not None:
         g.add((s, DCTERMS.issued, Literal(a.published.isoformat(), datatype=XSD.dateTime)))
     g.add((s, DCTERMS.language, Literal(a.language)))
     if a.url:

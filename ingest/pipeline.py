@@ -29,9 +29,11 @@ def process(article, known: KnownEvents | None = None) -> ArticleResult:  # noqa
     """Run the ingest stages on one article; ``known`` answers "is this event already stored?"."""
     warnings: list[str] = []
     sentences = nlp.sentences(article)
-    published = article.published_date
+    published = article.published_period
     if published is None:
         warnings.append(f"{article.name}: no publication date: relative dates left unresolved")
+    elif published.precision != "day":
+        warnings.append(f"{article.name}: published {published.text} (no day): relative days left unresolved")
     times = temporal.find_times(article.text, article.language, published)
     actors = find_actors(article, sentences)
     events = extract(article, sentences, actors, times)

@@ -70,6 +70,14 @@ def np_coordinators(doc: Doc, mentions: list[tuple[int, int, ActorMention]], w: 
             out.update(range(e, e + n))
         elif n and e + n + 1 in starts and doc[e + n].lower_ in ("the", "a", "an"):  # "X and the Chinese envoy"
             out.update(range(e, e + n + 1))
+    # a list: "X, Y and Z" (the commas of a list whose last item is joined by "and")
+    for e in sorted(ends):
+        chain, k = [], e
+        while k < len(doc) and doc[k].text == "," and k + 1 in starts and k + 1 in {a[0] for a in ends.values()}:
+            chain.append(k)
+            k = next(a[1] for a in ends.values() if a[0] == k + 1)
+        if chain and k in out:
+            out.update(chain)
     return frozenset(out)
 
 
@@ -178,7 +186,8 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
         first = next((a for a in after if not locative(doc, a[0], w)), None)
         if first is None or not first[2].envoy:
             return None  # a summons calls in an envoy; anything else (a court, one's own) is not one
-        return [first[2]]
+        # "the Swedish and Dutch ambassadors", "the envoys of the US, UK and Canada"
+        return [a for a in with_conjuncts(sent, first) if a.envoy or a.kind == "state"]
     if rule == "destination":  # a state (or its capital): troops are not sent to "a report by U.N. experts"
         after = sorted([a for a in after if a[2].kind == "state"] + [a for a in sent.places if j <= a[0] < cl_hi],
                        key=lambda a: a[0])

@@ -267,23 +267,33 @@ _JOIN_DATE = re.compile(r",?\s*")
 _JOIN_VAGUE = re.compile(r"\s+")
 
 
-def find_times(text: str, language: str, published: date | None, *, offset: int = 0) -> list[TimeMention]:
+# forms that count from the publication day itself: unresolved against a month or a year
+_NEEDS_DAY = frozenset({"rel", "counted", "weekday"})
+
+
+def find_times(text: str, language: str, published: date | DateValue | None, *, offset: int = 0
+               ) -> list[TimeMention]:
     """Time expressions in ``text``; offsets are shifted by ``offset`` (the text's place in the article).
 
     ``published`` is the publication date in the article's own time zone (a ``datetime`` is
-    reduced to its date). Unknown ``language`` raises ``ValueError``.
+    reduced to its date), or the month or year when that is all that is known. Unknown ``language`` raises ``ValueError``.
 
     >>> [(t.text, t.value.text) for t in find_times("pada hari Senin", "id", date(2024, 10, 24))]
     [('pada hari Senin', '2024-10-21')]
     """
     if isinstance(published, datetime):
         published = published.date()
+    # a publication known only to the month or year: days and months without a year resolve
+    # against its last day; what needs the day itself ("on Monday", "yesterday") stays unresolved
+    relative_ok = not isinstance(published, DateValue) or published.precision == "day"
+    if isinstance(published, DateValue):
+        published = published.end
     lx = _lexicon(language)
     found: list[tuple[int, int, str, DateValue | None, bool, DateValue | None]] = []
     for m in lx.pattern.finditer(text):
         kind = m.lastgroup
         assert kind is not None
-        resolved = _resolve(lx, m.groupdict(), kind, published)
+        resolved = _resolve(lx, m.groupdict(), kind, published if relative_ok or kind not in _NEEDS_DAY else None)
         if resolved is None:
             continue
         value, relative = resolved

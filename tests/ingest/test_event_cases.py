@@ -26,7 +26,7 @@ def test_case_count_and_coverage() -> None:
 def _article(case: dict) -> Article:
     published = datetime.combine(case["published"], time(12), tzinfo=timezone.utc)
     return Article(text=case["text"], body_start=0, title=None, author=None, publisher=None,
-                   published=published, language=case["lang"], url=None, dateline=None, name="case")
+                   published=published, language=case["lang"], url=case.get("url"), dateline=None, name="case")
 
 
 def _row(e) -> dict:  # noqa: ANN001
