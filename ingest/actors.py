@@ -56,9 +56,6 @@ class ActorMention:
 # Organ kinds whose bare head ("the ministry", "Kementerian Luar Negeri di Seoul") names one organ;
 # a bare "military"/"government" is usually an adjective or generic ("kerja sama militer").
 _BARE_KINDS = frozenset({"ministry", "agency", "embassy", "office"})
-# Bare organs a country's own press leaves unqualified ("Kemlu", "the foreign ministry"); a bare
-# "kedutaan" or "agency" is as often another state's.
-_HOME_KINDS = frozenset({"ministry", "office"})
 
 
 @dataclass(frozen=True)
@@ -425,7 +422,9 @@ def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _Stat
     # "President Volodymyr Zelenskiy of Ukraine"
     if code is None and end + 1 < len(doc) and doc[end].lower_ in g.get("of", ()):
         s = at.get(end + 1) or (at.get(end + 2) if doc[end + 1].lower_ in g.get("determiners", ()) else None)
-        if s is not None and s.cat in ("state", "adj", "org"):
+        # not "the leader of Ethiopia's Tigray region": the state there owns another noun
+        if s is not None and s.cat in ("state", "adj", "org") and not (
+                s.j < len(doc) and doc[s.j].lower_ in g.get("possessive", ())):
             code, coded_iri = _coded(s, lx)
             end = s.j
     role = lx.roles[title.key]
@@ -479,7 +478,7 @@ def _organ_mention(doc: Doc, i: int, j: int, organ: _Unit, code: str | None, lx:
         if last is not None:
             m = _mention(doc, i, j, last.actor, last.code, "organization", last.envoy)
             return m, j
-        code = dateline[0] or (dateline[1] if o.kind in _HOME_KINDS else None)
+        code = dateline[0] or (dateline[1] if o.key in _press().get("home_organs", ()) else None)
         if code is None:
             return None, j
         inferred = True

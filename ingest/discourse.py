@@ -96,6 +96,15 @@ def _scene_dates(events: list[Any], scenes: list[SentenceInfo]) -> None:
 
 
 
+def _denied_deployments(events: list[Any]) -> None:
+    """A deployment whose own state denies sending troops in the same article is contested, not a
+    fact: its report says it unconfirmed (a claimant named with it keeps it alleged)."""
+    deniers = {a.code for e in events if e.type == DY.Denial and e.status == "reported" for a in e.agents}
+    for e in events:
+        if e.type == DY.TroopDeployment and e.status == "reported" and {a.code for a in e.agents} & deniers:
+            e.status = "unconfirmed"
+
+
 def _same(a: Any, b: Any) -> bool:
     return (a.type == b.type and {x.code for x in a.agents} == {x.code for x in b.agents}
             and {x.code for x in a.targets} == {x.code for x in b.targets})
@@ -103,6 +112,7 @@ def _same(a: Any, b: Any) -> bool:
 
 def article_rules(events: list[Any], scenes: list[SentenceInfo] = ()) -> None:  # type: ignore[assignment]
     _scene_dates(events, list(scenes))
+    _denied_deployments(events)
     # "Hours later" / "in the same statement": the date of the event told before, in an earlier sentence
     for n, e in enumerate(events):
         if e.date is None and e.same_time:

@@ -117,8 +117,8 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
     all_mentions = _tok_spans(actors, starts, 0, len(article.text))
     scenes: list[discourse.SentenceInfo] = []
     for (s, e), part in zip(sentence_bounds(sentences), parts):
-        if part != "body" or e <= body_start:
-            continue
+        if part == "caption" or (part == "body" and e <= body_start):
+            continue  # a headline can be the only place an event is told; a photo caption repeats
         lo, hi = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
         if lo >= hi:
             continue
@@ -274,6 +274,15 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         if len(agents) < 2:
             return None
         passive = (agents[:1], agents[1:])
+    elif trig.passive and trig.type == "Denial":
+        # "..., sebuah tuduhan yang dibantah oleh Qatar", "a claim denied by Kigali": the denier
+        # after by/oleh answers the accusers told before it in the sentence
+        agents = inversion.passive_parties(doc, sent, j, cl_hi, w)
+        if not agents:
+            return None
+        codes = {a.code for a in agents}
+        accusers = [e.agents for e in events[first:] if e.type == DY.Accusation and not codes & {a.code for a in e.agents}]
+        passive = (agents, list(accusers[-1]) if accusers else [])
     elif trig.passive:
         passive = inversion.passive_summons(doc, sent, i, j, cl_lo, cl_hi, w)
         if passive is None:
@@ -318,13 +327,16 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     if trig.type == "Demand" and not roles.demand_counts(doc, sent, j, cl_hi, targets, trig.addressee, w):
         return None
     codes = {a.code for a in agents}
+    named_target = bool(targets)
     targets = [t for t in targets if t.code not in codes]
     symmetric = trig.symmetric or (trig.type == "Consultation" and len(agents) > 1 and not targets)
     if trig.pair and len(agents) < 2:
         return None
     if trig.type == "TroopDeployment" and not targets:
         targets = inversion.story_destination(doc, sent, j, cl_hi, agents, w)
-    if (trig.requires_target or trig.type == "Consultation") and not targets and not (symmetric and len(agents) > 1):
+    if (trig.requires_target or trig.type == "Consultation") and not targets and not (symmetric and len(agents) > 1) \
+            and not (trig.type == "TroopDeployment" and not named_target and obj_end > j
+                     and _sent_somewhere(doc, obj_end, cl_hi, w)):
         if trig.type == "TroopDeployment":  # no destination state, but still what a speaker may allege
             sent.claims.append((doc[i].idx, agents))
         return None  # a deployment goes somewhere; a consultation is held with someone
@@ -354,6 +366,13 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
                       (sent.start, sent.end), (doc[i].idx, doc[j - 1].idx + len(doc[j - 1])), coordinated, claim_ref,
                       same_time, day_after)
     return _directions(ev) if symmetric else [ev]
+
+
+def _sent_somewhere(doc: Doc, obj_end: int, hi: int, w: Words) -> bool:
+    """Troops named and sent to a place that is no other state ("ke perbatasan", "to the border",
+    "to the Middle East", "di dekat perbatasan"): a deployment without a target state."""
+    return any(w.at(doc, k, "destination", obj_end, hi) or w.at(doc, k, "place", obj_end, hi)
+               for k in range(obj_end, min(hi, obj_end + 4)))
 
 
 def _first_verb(doc: Doc, sent: Sent, w: Words, matcher: PhraseMatcher) -> int | None:

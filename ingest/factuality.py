@@ -133,6 +133,11 @@ def status(doc: Doc, sent: Sent, i: int, cl_lo: int, agents: list[ActorMention],
             claimants = prev[-1].agents
     if clauses.cue_before(doc, i, cl_lo, w, "hypothetical"):
         statuses.append("hypothetical")
+    # "menampik telah menambah pasukan", "denied sending troops", "reports ... it sent troops,
+    # which it denied": what the sentence says is denied is contested, never a fact
+    if any(w.at(doc, k, "denial_frames", sent.lo, i) for k in range(max(sent.lo, i - 6), i)) and \
+            not any(w.at(doc, k, "negation", sent.lo, i) for k in range(max(sent.lo, i - 8), i)):
+        statuses.append("unconfirmed")
     if clauses.cue_before(doc, i, cl_lo, w, "hedge") and not claimants:
         statuses.append("unconfirmed")
     return clauses.weakest(statuses), claimants

@@ -102,6 +102,9 @@ def group_ref(doc: Doc, sent: Sent, lo: int, hi: int, w: Words) -> list[ActorMen
     return []
 
 
+_SUBJECT_GAP = 3  # words between a subject and its verb (adverbs and times aside): "X's top envoy"
+
+
 def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words) -> list[ActorMention]:
     """The nearest coded actor before token t (from lo), with its pair partner; skips appositives."""
     k = t - 1
@@ -114,6 +117,12 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words) -> list[ActorMe
             k2 -= 1
         if k2 >= lo:
             k = k2
+    if k >= lo and w.at(doc, k, "relativizers", lo, t):
+        # "banyak negara yang telah menandatangani", "countries which signed": the head noun is
+        # the subject; when it is no actor, the clause has none (never the sentence's speaker)
+        end = k - 1 if k - 1 >= lo and doc[k - 1].text == "," else k  # "The two ministers, who spoke"
+        head = [a for a in sent.mentions if a[1] == end and coded(a[2])]
+        return [head[0][2]] if head else group_ref(doc, sent, max(lo, end - 4), end, w)
     cands = [a for a in sent.mentions if lo <= a[0] and a[1] <= k + 1 and coded(a[2]) and not locative(doc, a[0], w)
              and not private(doc, a, w)]
     group = group_ref(doc, sent, cands[-1][1] if cands else lo, k + 1, w)
@@ -122,6 +131,8 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words) -> list[ActorMe
     if not cands:
         return []
     best = cands[-1]
+    if k + 1 - best[1] > _SUBJECT_GAP:
+        return []  # "... as regional president accused": the subject is an actor no registry codes
     agents = [best[2]]
     # a pair: "Baik Rusia maupun Korea Utara", "Indonesia dan Australia", "both X and Y"
     before = best[0] - 1
@@ -197,10 +208,11 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
             if a[0] >= obj_end and w.ending_at(doc, a[0], "place", obj_end):
                 return [a[2]]  # "stationed 1,000 troops in Estonia", "tiba di Belarus"
             k = a[0]
-            while k > j and not w.ending_at(doc, k, "destination"):
+            while k > max(j, a[0] - 4) and not w.ending_at(doc, k, "destination"):
                 k -= 1
+            # no other named place between ("to Middle East amid Iran tensions")
             if k > j and k >= obj_end and w.ending_at(doc, k, "destination") and not w.ending_at(doc, k, "according_to") and all(
-                    doc[x].text not in (",",) for x in range(k, a[0])):
+                    doc[x].text not in (",",) and not doc[x].text[:1].isupper() for x in range(k, a[0])):
                 return [a[2]]
         for a in after:
             if w.ending_at(doc, a[0], "beneficiary", j):
@@ -214,6 +226,10 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
                 return [a[2]]
             # "denied a Ukrainian intelligence report": an adjective inside the claim noun phrase
             if a[0] - j <= 2 and any(w.at(doc, x, "claim_nouns") for x in range(a[1], min(a[1] + 3, cl_hi))):
+                return [a[2]]
+            # "menolak klaim kedaulatan China": the claimant after a modifier of the claim noun
+            if a[0] - j <= 5 and any(w.at(doc, x, "claim_nouns") for x in range(max(j, a[0] - 3), a[0] - 1)) \
+                    and doc.lang_ != "en":
                 return [a[2]]
         return []
     if rule == "with":

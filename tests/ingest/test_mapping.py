@@ -39,10 +39,10 @@ def test_no_blank_nodes() -> None:
 def test_dedupe_within_article() -> None:
     g = process(_article()).graph
     summons = _summons(g)
-    assert len(summons) == 1  # two mentions of the same summons: one event
+    assert len(summons) == 1  # the headline and two body mentions of the same summons: one event
     reports = list(g.subjects(DY.reportOf, summons[0]))
     assert len(reports) == 1
-    assert len(list(g.objects(reports[0], DY.evidence))) == 2
+    assert len(list(g.objects(reports[0], DY.evidence))) == 3
     assert g.value(reports[0], DY.status) == DY.Reported
 
 
