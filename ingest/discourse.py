@@ -43,14 +43,17 @@ class SentenceInfo:
     subject: str | None  # code of the first coded actor (the sentence's subject, most often)
     date: Any  # the first resolved time expression in it (DateValue) or None
     continues: bool  # mentions an envoy or refers back to the acting body ("the ministry", "dalam pernyataannya")
+    paragraph: int = 0  # the line it stands on: scraped news keeps one paragraph a line
+    times: tuple = ()  # (character offset, DateValue) of every resolved time in it
 
 
-def sentence_info(doc: Doc, sent: Any, w: Words) -> SentenceInfo:
+def sentence_info(doc: Doc, sent: Any, w: Words, paragraph: int = 0) -> SentenceInfo:
     subject = next((m[2].code for m in sent.mentions if m[2].code is not None), None)
     date = next((m[2].value for m in sent.times if m[2].value is not None), None)
     continues = any(m[2].envoy for m in sent.mentions) or any(
         w.at(doc, k, "continuation", sent.lo, sent.hi) for k in range(sent.lo, sent.hi))
-    return SentenceInfo(sent.start, subject, date, continues)
+    times = tuple((m[2].start, m[2].value) for m in sent.times if m[2].value is not None)
+    return SentenceInfo(sent.start, subject, date, continues, paragraph, times)
 
 
 def _scene_dates(events: list[Any], scenes: list[SentenceInfo]) -> None:
@@ -96,6 +99,50 @@ def _scene_dates(events: list[Any], scenes: list[SentenceInfo]) -> None:
 
 
 
+def _reference_times(events: list[Any], scenes: list[SentenceInfo], published: Any) -> None:
+    """The time a news story is told at, for an act told without its own (after every other rule).
+
+    Reporters date an act once and tell the rest of the paragraph at that time ("Kemlu memanggil
+    Dubes ... . Pemanggilan itu dilakukan pada Rabu (25/1)"; "Brazil said Monday it had
+    summoned ..."). An undated act takes the nearest time of its own sentence, else of its
+    paragraph (the sentences before it first), else, in the lead, the first time of the story's
+    opening. Only times of the news itself count: within 45 days before publication (a day when the
+    publication date is unknown), never background years. Plans and contested deployments keep
+    no date: their time is not the story's.
+    """
+    def recent(v: DateValue) -> bool:
+        if published is None:
+            return v.precision == "day"
+        return v.start <= published and v.end >= published - timedelta(days=45) and v.precision in ("day", "week")
+
+    index = {s.start: n for n, s in enumerate(scenes)}
+    body = [n for n, s in enumerate(scenes) if s.paragraph >= 0]
+    lead = body[:3]
+    for e in events:
+        if e.date is not None or e.status == "hypothetical" or e.sentence[0] not in index or (
+                e.type == DY.TroopDeployment and e.status != "reported"):
+            continue
+        n = index[e.sentence[0]]
+        others = [o.trigger[0] for o in events if o is not e and o.sentence == e.sentence]
+        # its own sentence: a time before it ("said Monday it had summoned"); one after it and
+        # outside its clause belongs to a later verb ("... and declared X over his remarks Sunday")
+        own = [(e.trigger[0] - at, v) for at, v in scenes[n].times if recent(v) and at < e.trigger[0]
+               and not any(at < x < e.trigger[0] for x in others)]
+        if own:
+            e.date = min(own, key=lambda x: x[0])[1]
+            continue
+        para = scenes[n].paragraph
+        around = [m for m in range(n - 1, -1, -1) if scenes[m].paragraph == para] + \
+            [m for m in range(n + 1, len(scenes)) if scenes[m].paragraph == para]
+        if n in lead or scenes[n].paragraph < 0:
+            around += [m for m in lead if m not in around and m != n]
+        for m in around:
+            found = [v for _, v in scenes[m].times if recent(v)]
+            if found:
+                e.date = found[0]
+                break
+
+
 def _denied_deployments(events: list[Any]) -> None:
     """A deployment whose own state denies sending troops in the same article is contested, not a
     fact: its report says it unconfirmed (a claimant named with it keeps it alleged)."""
@@ -110,7 +157,7 @@ def _same(a: Any, b: Any) -> bool:
             and {x.code for x in a.targets} == {x.code for x in b.targets})
 
 
-def article_rules(events: list[Any], scenes: list[SentenceInfo] = ()) -> None:  # type: ignore[assignment]
+def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published: Any = None) -> None:  # type: ignore[assignment]
     _scene_dates(events, list(scenes))
     _denied_deployments(events)
     # "Hours later" / "in the same statement": the date of the event told before, in an earlier sentence
@@ -161,6 +208,7 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = ()) -> None:  
                     e.about = acc[:1]
                 if not e.targets:
                     e.targets = [a for a in events[acc[0]].agents if a.code not in codes]
+    _reference_times(events, list(scenes), published)
 
 
 def definite_object(doc: Doc, j: int, hi: int, w: Words) -> int | None:

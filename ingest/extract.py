@@ -116,6 +116,7 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
     pair: list[ActorMention] = []
     all_mentions = _tok_spans(actors, starts, 0, len(article.text))
     scenes: list[discourse.SentenceInfo] = []
+    breaks = [m.start() for m in re.finditer(r"\n", article.text)]
     for (s, e), part in zip(sentence_bounds(sentences), parts):
         if part == "caption" or (part == "body" and e <= body_start):
             continue  # a headline can be the only place an event is told; a photo caption repeats
@@ -136,8 +137,9 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
             if ev.type in (DY.Condemnation, DY.Accusation) and not ev.targets:
                 _resolve_object(doc, sent, ev, all_mentions, events[:first], nouns, w)
         pair = _last_pair(doc, sent, events[first:], w) or pair
-        scenes.append(discourse.sentence_info(doc, sent, w))
-    discourse.article_rules(events, scenes)
+        # the headline (paragraph -1) belongs to the lead; body paragraphs are its lines
+        scenes.append(discourse.sentence_info(doc, sent, w, -1 if part == "title" else bisect.bisect_right(breaks, s)))
+    discourse.article_rules(events, scenes, getattr(article, "published_date", None))
     return events
 
 
