@@ -114,6 +114,7 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
     body_start = getattr(article, "body_start", 0)
     events: list[EventMention] = []
     pair: list[ActorMention] = []
+    previous: list[ActorMention] = []
     all_mentions = _tok_spans(actors, starts, 0, len(article.text))
     scenes: list[discourse.SentenceInfo] = []
     breaks = [m.start() for m in re.finditer(r"\n", article.text)]
@@ -125,7 +126,7 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
             continue
         mentions = _tok_spans(actors, starts, s, e)
         sent = Sent(lo, hi, s, e, mentions, _tok_spans(times, starts, s, e), roles.np_coordinators(doc, mentions, w), pair,
-                    _tok_spans(doc.user_data.get("dyad_places", []), starts, s, e))
+                    _tok_spans(doc.user_data.get("dyad_places", []), starts, s, e), previous=previous)
         # at one start the longest phrase wins ("called on" over "called", "was summoned" over "summoned")
         found = [(i, j, entries[int(doc.vocab.strings[mid])]) for mid, i, j in matcher(doc[lo:hi])]
         found.sort(key=lambda f: (f[0], -f[1]))
@@ -137,6 +138,9 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
             if ev.type in (DY.Condemnation, DY.Accusation) and not ev.targets:
                 _resolve_object(doc, sent, ev, all_mentions, events[:first], nouns, w)
         pair = _last_pair(doc, sent, events[first:], w) or pair
+        acting = [ev for ev in events[first:] if ev.status == "reported"]
+        opener = [m[2] for m in mentions if m[0] - lo <= 2 and m[2].code is not None][:1]
+        previous = list(acting[0].agents) if acting else opener or previous
         # the headline (paragraph -1) belongs to the lead; body paragraphs are its lines
         scenes.append(discourse.sentence_info(doc, sent, w, -1 if part == "title" else bisect.bisect_right(breaks, s)))
     discourse.article_rules(events, scenes, getattr(article, "published_date", None))
@@ -299,6 +303,8 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     else:
         agents = _subject_agents(doc, sent, i, w, matcher) if roles.participial(doc, sent, i, w) else []
         coordinated = bool(agents)
+    if not trig.nominal and not agents and not passive and not owners:
+        agents = roles.pronoun_subject(doc, sent, i, w)
     if not trig.nominal and not agents and not passive and not owners:
         conj = roles.after_coordinator(doc, sent, i, w)
         agents = [] if conj else roles.agents_left(doc, sent, i, cl_lo, w)

@@ -44,6 +44,8 @@ class Sent:
     claims: list[tuple[int, list[ActorMention]]] = field(default_factory=list)
     head: int | None = None  # the sentence's first verb (-1: none), cached by ingest.extract
     verbs: frozenset[int] = frozenset()  # where the sentence's triggers start (ingest.extract)
+    # who "dia"/"he" at the start of this sentence is: the last actor the story named as acting
+    previous: list[ActorMention] = field(default_factory=list)
 
 
 def coded(m: ActorMention) -> bool:
@@ -70,6 +72,8 @@ def np_coordinators(doc: Doc, mentions: list[tuple[int, int, ActorMention]], w: 
             out.update(range(e, e + n))
         elif n and e + n + 1 in starts and doc[e + n].lower_ in ("the", "a", "an"):  # "X and the Chinese envoy"
             out.update(range(e, e + n + 1))
+        elif e < len(doc) and doc[e].text == "," and (m := w.at(doc, e + 1, "pair_joiners")) and e + 1 + m in starts:
+            out.update(range(e, e + 1 + m))  # the serial comma: "Turki, Iran, dan Pakistan"
     # a list: "X, Y and Z" (the commas of a list whose last item is joined by "and")
     for e in sorted(ends):
         chain, k = [], e
@@ -109,8 +113,9 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words) -> list[ActorMe
     """The nearest coded actor before token t (from lo), with its pair partner; skips appositives."""
     k = t - 1
     while k >= lo and (w.at(doc, k, "adverbs", lo, t) or w.at(doc, k, "hypothetical", lo, t)
-                       or doc[k].text in ("(", ")") or is_time(sent, k)):
-        k -= 1
+                       or (doc[k].text in ("(", ")") and not any(a[1] == k + 1 for a in sent.mentions))
+                       or is_time(sent, k)):
+        k -= 1  # brackets are skipped unless a mention ends with them: "Kementerian Luar Negeri (Kemlu)"
     if k >= lo and doc[k].text == ",":  # "Malaysia, yang juga ..., mengecam": skip the appositive
         k2 = k - 1
         while k2 >= lo and doc[k2].text != ",":
@@ -134,14 +139,20 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words) -> list[ActorMe
     if k + 1 - best[1] > _SUBJECT_GAP:
         return []  # "... as regional president accused": the subject is an actor no registry codes
     agents = [best[2]]
-    # a pair: "Baik Rusia maupun Korea Utara", "Indonesia dan Australia", "both X and Y"
-    before = best[0] - 1
-    before -= w.ending_at(doc, best[0], "determiners", lo)  # "the GCC and the European Union"
-    if before >= lo and w.at(doc, before, "pair_joiners", lo):
-        prev = [a for a in cands if a[1] == before]
-        if prev:
-            agents.insert(0, prev[0][2])
-    return agents
+    # a pair or a list: "Baik Rusia maupun Korea Utara", "Indonesia dan Australia", "both X and Y",
+    # "Turki, Iran, dan Pakistan"
+    cur = best
+    while True:
+        before = cur[0] - 1
+        before -= w.ending_at(doc, cur[0], "determiners", lo)  # "the GCC and the European Union"
+        joined = before >= lo and (w.at(doc, before, "pair_joiners", lo) or before in sent.np_and)
+        if joined and before - 1 >= lo and doc[before - 1].text == "," and (before - 1) in sent.np_and:
+            before -= 1  # "Iran, dan Pakistan": the serial comma
+        prev = [a for a in cands if a[1] == before] if joined else []
+        if not prev or prev[0][2].code in {a.code for a in agents}:
+            return agents
+        agents.insert(0, prev[0][2])
+        cur = prev[0]
 
 
 def after_coordinator(doc: Doc, sent: Sent, i: int, w: Words) -> bool:
@@ -163,6 +174,22 @@ def participial(doc: Doc, sent: Sent, i: int, w: Words) -> bool:
         return False
     # English present participle; Indonesian active meN- verb with no subject of its own
     return doc[i].lower_.endswith("ing") if doc.lang_ == "en" else doc[i].lower_.startswith("me")
+
+
+def pronoun_subject(doc: Doc, sent: Sent, i: int, w: Words) -> list[ActorMention]:
+    """"Dia mendesak Filipina ...", "He urged ...": a pronoun right before the verb stands for the
+    actor the story last named acting (in an earlier sentence)."""
+    k = i - 1
+    while k >= sent.lo and (w.at(doc, k, "adverbs", sent.lo, i) or is_time(sent, k)):
+        k -= 1
+    personal = k >= sent.lo and w.at(doc, k, "pronouns", k, i) == 1
+    if k < sent.lo or not (personal or w.at(doc, k, "speaker_pronouns", k, i) == 1):
+        return []
+    # "The ministry said it had summoned ...": after a speech verb, the pronoun is the speaker
+    for x in range(k - 1, sent.lo - 1, -1):
+        if w.at(doc, x, "speech", sent.lo, k) and not (x > sent.lo and doc[x - 1].text in (",", '"', "”")):
+            return agents_left(doc, sent, x, sent.lo, w)
+    return list(sent.previous) if personal else []
 
 
 def quoted_speaker(doc: Doc, sent: Sent, i: int, w: Words) -> list[ActorMention]:
