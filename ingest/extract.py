@@ -11,7 +11,7 @@ repeat the body and are skipped. For each trigger:
 5. a definite object with no actor ("condemned the claim") is resolved by ``ingest.discourse``.
 
 Then speech acts that are events (alleging another state's deployment is an Accusation; "said ...
-cannot confirm", concern, or an official's statement is a Statement) and the article-level rules
+cannot confirm" or concern is a Statement) and the article-level rules
 of ``ingest.discourse``. Agreements and joint meetings are symmetric (one event per direction).
 """
 
@@ -56,6 +56,9 @@ class EventMention:
     claim_ref: bool = field(default=False, repr=False)
     same_time: bool = field(default=False, repr=False)  # "Hours later", "in the same statement"
     day_after: bool = field(default=False, repr=False)  # "a day later", "keesokan harinya"
+
+
+_AIMED = frozenset({DY.Condemnation, DY.Accusation, DY.Demand})
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,13 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
         # the headline (paragraph -1) belongs to the lead; body paragraphs are its lines
         scenes.append(discourse.sentence_info(doc, sent, w, -1 if part == "title" else bisect.bisect_right(breaks, s)))
     discourse.article_rules(events, scenes, getattr(article, "published_date", None))
-    return events
+    # a condemnation, accusation or demand aimed at no one named is no event between two actors
+    # ("mengecam keputusan itu" with nothing to resolve "itu" to); in real news such rows are noise
+    kept = [n for n, e in enumerate(events) if e.targets or e.type not in _AIMED]
+    renumber = {old: new for new, old in enumerate(kept)}
+    for n in kept:  # `about` holds indexes into this list
+        events[n].about = [renumber[a] for a in events[n].about if a in renumber]
+    return [events[n] for n in kept]
 
 
 def _tok_spans(items: list[Any], starts: list[int], s: int, e: int) -> list[tuple[int, int, Any]]:
@@ -497,22 +506,6 @@ def _speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], fir
         elif claimed:  # "said that Russia had transferred 10,000 troops to the left bank": still an accusation
             events.append(EventMention(DY.Accusation, speaker, list(claimed[0]), [], None, date, "reported", [],
                                        None, None, (sent.start, sent.end), trig))
-        elif any(w.at(doc, x, "unconfirmed", k, nxt) or w.at(doc, x, "concern", k, nxt) for x in range(k + 1, nxt)) or (
-                not inside and _official_statement(doc, sent, k, nxt, speaker, w)):
+        elif any(w.at(doc, x, "unconfirmed", k, nxt) or w.at(doc, x, "concern", k, nxt) for x in range(k + 1, nxt)):
             events.append(EventMention(DY.Statement, speaker, [], [], None, date, "reported", [], None, None,
                                        (sent.start, sent.end), trig))
-
-
-def _official_statement(doc: Doc, sent: Sent, k: int, nxt: int, speaker: list[ActorMention], w: Words) -> bool:
-    """"Japan's Chief Cabinet Secretary said Tokyo's position had not changed": a state's or
-    official's own position is a Statement, when the speech verb opens the sentence's claim (not a
-    trailing ", X said") and says nothing about the future or a condition."""
-    if len(speaker) != 1 or speaker[0].kind not in ("person", "organization", "state") or k <= sent.lo:
-        return False
-    if any(w.at(doc, x, "conditional", k, nxt) for x in range(k + 1, nxt)):
-        return False
-    # about its own side only: a complement naming another state is an accusation, demand or
-    # claim about that state, which the trigger rules read or leave alone
-    if any(a[2].code not in (None, speaker[0].code) for a in sent.mentions if k < a[0] < nxt):
-        return False
-    return any(doc[x].is_alpha for x in range(k + 1, min(nxt, k + 4)))
