@@ -389,7 +389,12 @@ def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _Stat
         if organ is None and (o := unit({"organ"})) is not None:
             organ = o
             pos = o.j
-        if (s := unit({"state", "adj", "org", "cap"})) is not None:
+        if (s := unit({"state", "adj", "org", "cap"})) is None and gap < len(doc) and doc[gap].lower_ in g.get("of", ()):
+            # "Ambassadors and representatives from the US", "Duta besar dari Swedia"
+            pos = gap + 1 + (1 if gap + 1 < len(doc) and doc[gap + 1].lower_ in g.get("determiners", ()) else 0)
+            s = unit({"state", "adj", "org"})
+            pos = s.j if s is not None else pos
+        if s is not None:
             post_state = s
             pos = s.j
         if post_state is None and organ is None:

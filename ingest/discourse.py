@@ -116,8 +116,8 @@ def _reference_times(events: list[Any], scenes: list[SentenceInfo], published: A
         return v.start <= published and v.end >= published - timedelta(days=45) and v.precision in ("day", "week")
 
     index = {s.start: n for n, s in enumerate(scenes)}
-    body = [n for n, s in enumerate(scenes) if s.paragraph >= 0]
-    lead = body[:3]
+    # the lead: the first sentences that name an actor (not a subtitle, byline or time line)
+    lead = [n for n, s in enumerate(scenes) if s.paragraph >= 0 and s.subject is not None][:3]
     for e in events:
         if e.date is not None or e.status == "hypothetical" or e.sentence[0] not in index or (
                 e.type == DY.TroopDeployment and e.status != "reported"):
@@ -143,6 +143,24 @@ def _reference_times(events: list[Any], scenes: list[SentenceInfo], published: A
                 break
 
 
+def _summons_scene_targets(events: list[Any], scenes: list[SentenceInfo]) -> None:
+    """What the summoner says at a summons is said to the summoned: an undirected protest, demand
+    or statement of the summoner, in the summons's sentence or the two after it ("Kemlu memanggil
+    Dubes Swedia ... untuk menyampaikan kecaman", "The ministry demanded an explanation"), is
+    aimed at the summoned envoy's state."""
+    index = {s.start: n for n, s in enumerate(scenes)}
+    summonses = [s for s in events if s.type == DY.Summons and s.targets and s.sentence[0] in index]
+    for e in events:
+        if e.targets or e.type not in _BORROWERS or e.type == DY.Denial or e.sentence[0] not in index:
+            continue
+        n = index[e.sentence[0]]
+        codes = {a.code for a in e.agents}
+        scene = [s for s in summonses if {a.code for a in s.agents} == codes and 0 <= n - index[s.sentence[0]] <= 2
+                 and (s.sentence != e.sentence or s.trigger[0] < e.trigger[0])]
+        if scene:
+            e.targets = list(scene[-1].targets)
+
+
 def _denied_deployments(events: list[Any]) -> None:
     """A deployment whose own state denies sending troops in the same article is contested, not a
     fact: its report says it unconfirmed (a claimant named with it keeps it alleged)."""
@@ -159,6 +177,7 @@ def _same(a: Any, b: Any) -> bool:
 
 def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published: Any = None) -> None:  # type: ignore[assignment]
     _scene_dates(events, list(scenes))
+    _summons_scene_targets(events, list(scenes))
     _denied_deployments(events)
     # "Hours later" / "in the same statement": the date of the event told before, in an earlier sentence
     for n, e in enumerate(events):

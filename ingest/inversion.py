@@ -43,8 +43,9 @@ def passive_summons(doc: Doc, sent: Sent, i: int, j: int, cl_lo: int, cl_hi: int
     if not envoys:
         return None
     envoy = envoys[-1]
-    targets = [envoy[2]]
-    after = [a for a in sent.mentions if j <= a[0] < cl_hi and coded(a[2]) and a[2].code != envoy[2].code]
+    # "Ambassadors from the US, Netherlands ... and Italy were summoned": the envoy and the states listed with it
+    targets = [a for a in with_conjuncts(sent, envoy) if a.envoy or a.kind == "state"]
+    after = [a for a in sent.mentions if j <= a[0] < cl_hi and coded(a[2]) and a[2].code not in {t.code for t in targets}]
     agents: list[ActorMention] = []
     for a in after:
         k = a[0]
