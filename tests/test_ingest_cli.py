@@ -130,3 +130,36 @@ def test_eval_on_the_development_set(dyad) -> None:
     assert len(report["files"]) >= 24
     assert report["tiers"]["core"]["f1"] >= 0.85, report["tiers"]
     assert all(f["must_not_violations"] == [] for f in report["files"])
+
+
+MONTH = ROOT / "tests" / "data" / "month-published"
+
+
+@pytest.mark.parametrize("published, date, issued", [
+    ("2019-12", "2019-12-30", "2019-12"),   # a day and month resolve against the month; "hari Senin" does not
+    ("2019", "2019-12-30", "2019"),
+    ("2020-01-02", "2019-12-30", "2020-01-02T00:00:00Z"),
+])
+def test_published_to_the_month_or_year(dyad, store_dir: Path, published: str, date: str, issued: str) -> None:
+    """A page that tells only the month or year it appeared: accepted, kept at that precision, and
+    nothing that needs the day (a weekday, "yesterday") is resolved against it."""
+    ran = dyad("ingest", str(MONTH / "month.txt"), "--published", published, "--lang", "id", store=store_dir)
+    assert ran.code == 0, ran.err
+    rows = _rows(dyad, store_dir, "status=any")
+    assert [(r["type"], r["agent_code"], r["target_code"], r["date"]) for r in rows] == [("Summons", "IDN", "CHN", date)]
+    out = dyad("export", "--format", "ntriples", store=store_dir).out
+    assert f'<http://purl.org/dc/terms/issued> "{issued}' in out
+    if len(published) < 10:
+        assert "relative days left unresolved" in ran.err
+
+
+@pytest.mark.parametrize("bad", ["2019-13", "19-12", "December 2019x"])
+def test_published_refused_when_not_a_date(dyad, store_dir: Path, bad: str) -> None:
+    ran = dyad("ingest", str(MONTH / "month.txt"), "--published", bad, store=store_dir)
+    assert ran.code == 2 and "--published" in ran.err and "Traceback" not in ran.err, ran.err
+
+
+def test_eval_takes_a_month_only_publication(dyad) -> None:
+    report = _eval(dyad, MONTH)
+    assert report["tiers"]["core"]["recall"] == 1.0, report
+    assert report["dates"] == {"right": 1, "wrong": 0, "accuracy": 1.0}
