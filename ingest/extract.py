@@ -286,6 +286,8 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     visit_end = None
     if trig.passive and trig.type == "Agreement":
         agents = inversion.passive_parties(doc, sent, j, cl_hi, w)
+        if not agents and len(sent.pair) == 2 and not any(w.at(doc, k, "passive_by", j, cl_hi) for k in range(j, cl_hi)):
+            agents = list(sent.pair)  # "The agreements were inked in Islamabad": by the story's two states
         if len(agents) < 2:
             return None
         passive = (agents[:1], agents[1:])
@@ -308,7 +310,9 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     elif trig.nominal:
         after = [a for a in sent.mentions if j <= a[0] < min(cl_hi, obj_end + 3) and coded(a[2])]
         agents = [after[0][2]] if after else []
-        visit_end = after[0][1] if after and trig.type == "Consultation" else None
+        if trig.pair and after:  # "the meeting between Qureshi and Wang", "pertemuan antara X dan Y"
+            agents = roles.with_conjuncts(sent, after[0])
+        visit_end = after[0][1] if after and trig.type == "Consultation" and not trig.pair else None
     else:
         agents = _subject_agents(doc, sent, i, w, matcher) if roles.participial(doc, sent, i, w) else []
         coordinated = bool(agents)
@@ -329,6 +333,12 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
                 agents = roles.agents_left(doc, sent, i, sent.lo, w)
         if not agents:
             agents = roles.quoted_speaker(doc, sent, i, w)
+    if not agents and trig.type == "TroopDeployment" and obj_end > j:
+        # "Komandan ... mengerahkan 10 tentara Indonesia ke desa itu": a commander no registry codes
+        # sends his state's troops; the troops' owner acts
+        owned = [a for a in sent.mentions if j <= a[0] <= obj_end + 1 and a[1] >= obj_end - 1 and coded(a[2])
+                 and a[2].kind in ("state", "organization")]
+        agents = [owned[0][2]] if owned else []
     if not agents:
         return None
     if passive:
