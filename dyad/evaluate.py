@@ -19,7 +19,6 @@ only by their ``about`` text, cannot be checked automatically and are listed as 
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

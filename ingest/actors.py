@@ -22,7 +22,6 @@ import bisect
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable, Sequence
-
 from urllib.parse import urlsplit
 
 import pycountry
@@ -217,8 +216,8 @@ def find_actors(article: Any, sentences: Sequence[Any]) -> list[ActorMention]:
     units = _units(doc, lx)
     at = {u.i: u for u in units}
     # whose a bare organ is: the dateline's state for any organ; the press's own state (or, for an
-    # outlet of unknown country, the state the story leads with) for its ministries and offices only
-    dateline_code = (_dateline_code(article, lx), _press_home(article, lx) or _lead_state(doc, units, article, lx))
+    # outlet of unknown country, the state the story leads with) for its foreign ministry only
+    homes = (_dateline_code(article, lx), _press_home(article, lx) or _lead_state(doc, units, article, lx))
     # capitals after a locative are places, not actors; extraction still needs the state they are
     # the capital of when they end a journey ("troops arrived in Minsk", "berkunjung ke Tokyo")
     doc.user_data["dyad_places"] = [_mention(doc, u.i, u.j, lx.registry.states[u.key].iri, u.key, "state")
@@ -229,7 +228,7 @@ def find_actors(article: Any, sentences: Sequence[Any]) -> list[ActorMention]:
     k = 0
     n = len(doc)
     while k < n:
-        m, end = _compose(doc, k, at, lx, memory, sent_of, dateline_code)
+        m, end = _compose(doc, k, at, lx, memory, sent_of, homes)
         if m is not None:
             mentions.append(m)
             covered.update(range(k, end))
@@ -286,9 +285,9 @@ def _press_home(article: Any, lx: _Lexicon) -> str | None:
 
 
 def _mention(doc: Doc, i: int, j: int, actor: URIRef, code: str | None, kind: str,
-             envoy: bool = False, new: tuple = ()) -> ActorMention:
+             envoy: bool = False, new: tuple = (), inferred: bool = False) -> ActorMention:
     span = doc[i:j]
-    return ActorMention(span.start_char, span.end_char, span.text, actor, code, kind, envoy, new)
+    return ActorMention(span.start_char, span.end_char, span.text, actor, code, kind, envoy, new, inferred)
 
 
 def _plain(doc: Doc, u: _Unit, lx: _Lexicon, memory: _State) -> ActorMention | None:
@@ -342,7 +341,7 @@ def _coded(u: _Unit | None, lx: _Lexicon) -> tuple[str | None, URIRef | None]:
 
 
 def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _State,
-             sent_of: list[int], dateline: tuple[str | None, str | None]) -> tuple[ActorMention | None, int]:
+             sent_of: list[int], homes: tuple[str | None, str | None]) -> tuple[ActorMention | None, int]:
     """Try to read one actor noun phrase starting at token k; return it and its end token."""
     g = lx.grammar
     sent = sent_of[k]
@@ -410,7 +409,7 @@ def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _Stat
     code, coded_iri = _coded(post_state or pre_state, lx)
     if title is None:
         assert organ is not None
-        return _organ_mention(doc, k, pos, organ, code, lx, memory, dateline)
+        return _organ_mention(doc, k, pos, organ, code, lx, memory, homes)
     # a name after the title: a registry person or a new one
     person_unit = at.get(pos)
     name_end = pos
@@ -450,7 +449,7 @@ def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _Stat
         _remember_person(memory, m, name)
         return m, end
     if code is None and organ is not None:
-        om, _ = _organ_mention(doc, k, pos, organ, None, lx, memory, dateline)
+        om, _ = _organ_mention(doc, k, pos, organ, None, lx, memory, homes)
         code = om.code if om else None
         coded_iri = lx.registry.coded(code) if code else None
     if code is None or coded_iri is None:
@@ -473,17 +472,17 @@ def _past_gloss(doc: Doc, j: int, at: dict[int, _Unit]) -> int:
 
 
 def _organ_mention(doc: Doc, i: int, j: int, organ: _Unit, code: str | None, lx: _Lexicon,
-                   memory: _State, dateline: tuple[str | None, str | None]) -> tuple[ActorMention | None, int]:
+                   memory: _State, homes: tuple[str | None, str | None]) -> tuple[ActorMention | None, int]:
     reg = lx.registry
     o = reg.organs[organ.key]
-    if code is None:  # a bare organ: the last one of its kind, else the dateline state's
+    if code is None:  # a bare organ: the last one of its kind, else the dateline's or the home press's state
         if o.kind not in _BARE_KINDS:
             return None, j
         last = memory.organs.get(o.key)
         if last is not None:
             m = _mention(doc, i, j, last.actor, last.code, "organization", last.envoy)
             return m, j
-        code = dateline[0] or (dateline[1] if o.key in _press().get("home_organs", ()) else None)
+        code = homes[0] or (homes[1] if o.key in _press().get("home_organs", ()) else None)
         if code is None:
             return None, j
         inferred = True
@@ -492,8 +491,7 @@ def _organ_mention(doc: Doc, i: int, j: int, organ: _Unit, code: str | None, lx:
     iri = reg.organ_iri(code, o.key)
     new = ((iri, RDF.type, DY.Organization), (iri, DY.actsFor, reg.coded(code)),
            (iri, RDFS.label, Literal(f"{o.label} of {reg.code_label(code)}", lang="en")))
-    span = doc[i:j]
-    m = ActorMention(span.start_char, span.end_char, span.text, iri, code, "organization", o.envoy, new, inferred)
+    m = _mention(doc, i, j, iri, code, "organization", o.envoy, new, inferred)
     memory.organs[o.key] = m
     memory.organs[o.kind] = m
     return m, j

@@ -1,7 +1,8 @@
-"""Events from sentences: triggers (data) applied sentence by sentence to the article body.
+"""Events from sentences: triggers (data) applied sentence by sentence to the headline and body.
 
-Triggers and role rules are data (``data/lexicons/<lang>/triggers.yaml``); the title and caption
-repeat the body and are skipped. For each trigger:
+Triggers and role rules are data (``data/lexicons/<lang>/triggers.yaml``); a photo caption
+repeats the body and is skipped, a headline can be the only place an event is told (its
+mentions merge with the body's in ``ingest.mapping``). For each trigger:
 
 1. it counts unless negated ("tidak memanggil", "did not send") or inside an if-clause;
 2. agent and target: ``ingest.roles`` (clause subject, pairs, group references, participles,

@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 
 from ingest.actors import ActorMention
 from ingest.clauses import Words
-from ingest.roles import Sent, coded, group_ref, is_time, locative, with_conjuncts
+from ingest.roles import Sent, coded, envoys_listed, group_ref, is_time, locative, with_conjuncts
 
 __all__ = ["passive_parties", "passive_summons", "relative_denial", "story_destination", "troops_before"]
 
@@ -43,8 +43,7 @@ def passive_summons(doc: Doc, sent: Sent, i: int, j: int, cl_lo: int, cl_hi: int
     if not envoys:
         return None
     envoy = envoys[-1]
-    # "Ambassadors from the US, Netherlands ... and Italy were summoned": the envoy and the states listed with it
-    targets = [a for a in with_conjuncts(sent, envoy) if a.envoy or a.kind == "state"]
+    targets = envoys_listed(sent, envoy)  # "Ambassadors from the US, Netherlands ... and Italy were summoned"
     after = [a for a in sent.mentions if j <= a[0] < cl_hi and coded(a[2]) and a[2].code not in {t.code for t in targets}]
     agents: list[ActorMention] = []
     for a in after:

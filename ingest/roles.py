@@ -75,11 +75,12 @@ def np_coordinators(doc: Doc, mentions: list[tuple[int, int, ActorMention]], w: 
         elif e < len(doc) and doc[e].text == "," and (m := w.at(doc, e + 1, "pair_joiners")) and e + 1 + m in starts:
             out.update(range(e, e + 1 + m))  # the serial comma: "Turki, Iran, dan Pakistan"
     # a list: "X, Y and Z" (the commas of a list whose last item is joined by "and")
+    end_of = {a[0]: a[1] for a in ends.values()}
     for e in sorted(ends):
         chain, k = [], e
-        while k < len(doc) and doc[k].text == "," and k + 1 in starts and k + 1 in {a[0] for a in ends.values()}:
+        while k < len(doc) and doc[k].text == "," and k + 1 in end_of:
             chain.append(k)
-            k = next(a[1] for a in ends.values() if a[0] == k + 1)
+            k = end_of[k + 1]
         if chain and k in out:
             out.update(chain)
     return frozenset(out)
@@ -216,6 +217,12 @@ def with_conjuncts(sent: Sent, first: tuple[int, int, ActorMention]) -> list[Act
         end = nxt[1]
 
 
+def envoys_listed(sent: Sent, envoy: tuple[int, int, ActorMention]) -> list[ActorMention]:
+    """An envoy and the states listed with it: "the Swedish and Dutch ambassadors", "the envoys
+    of the US, UK and Canada", "Ambassadors from the US, Netherlands ... and Italy"."""
+    return [a for a in with_conjuncts(sent, envoy) if a.envoy or a.kind == "state"]
+
+
 def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, cl_hi: int,
             w: Words) -> list[ActorMention] | None:
     """The target(s) by the trigger type's rule; None when the rule says this is no event."""
@@ -224,8 +231,7 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
         first = next((a for a in after if not locative(doc, a[0], w)), None)
         if first is None or not first[2].envoy:
             return None  # a summons calls in an envoy; anything else (a court, one's own) is not one
-        # "the Swedish and Dutch ambassadors", "the envoys of the US, UK and Canada"
-        return [a for a in with_conjuncts(sent, first) if a.envoy or a.kind == "state"]
+        return envoys_listed(sent, first)
     if rule == "destination":  # a state (or its capital): troops are not sent to "a report by U.N. experts"
         after = sorted([a for a in after if a[2].kind == "state"] + [a for a in sent.places if j <= a[0] < cl_hi],
                        key=lambda a: a[0])
