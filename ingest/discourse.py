@@ -28,8 +28,9 @@ from dyad.dates import DateValue
 from dyad.namespace import DY
 from ingest.actors import ActorMention
 from ingest.clauses import Words
+from ingest.roles import locative
 
-__all__ = ["SentenceInfo", "article_rules", "definite_object", "referent", "sentence_info"]
+__all__ = ["SentenceInfo", "article_rules", "definite_object", "last_actor", "referent", "sentence_info"]
 
 # what an undated event may borrow a date from (see _scene_dates)
 _BORROWERS = frozenset({DY.Demand, DY.Condemnation, DY.Statement, DY.Accusation, DY.Denial})
@@ -249,6 +250,33 @@ def definite_object(doc: Doc, j: int, hi: int, w: Words) -> int | None:
         if k + 1 < hi and doc[k + 1].lower_ in ("tersebut", "itu", "ini", "serupa") and doc[k].is_alpha:
             return j if doc[j].is_alpha and not doc[j].text[:1].isupper() else None
     return None
+
+
+def last_actor(doc: Doc, sent: Any, mentions: list[tuple[int, int, ActorMention]], events: list[Any],
+               own: set[str | None], w: Words) -> list[ActorMention]:
+    """The other actor an anaphoric act noun points back to: the agents of the last act told in the
+    two sentences before by someone else, else the first actor the previous sentence names (not
+    as a place: "a bomb went off in Kabul")."""
+    if sent.prev_span is None:
+        return []
+    lo = sent.prev_span[0] if sent.prev2_span is None else sent.prev2_span[0]
+    for e in reversed(events):
+        if e.sentence[0] >= lo and e.sentence[0] < sent.start and not ({a.code for a in e.agents} & own):
+            return list(e.agents)
+    starts = doc.user_data["dyad_starts"]
+    for i, _, m in mentions:
+        if not sent.prev_span[0] <= starts[i] < sent.prev_span[1] or locative(doc, i, w):
+            continue
+        k = i - 1
+        if k > 0 and doc[k].text == ",":  # "in Kabul, Afghanistan": the apposition is a place too
+            k -= 1
+            while k > 0 and doc[k].text[:1].isupper():
+                k -= 1
+            if k + 1 < i - 1 and locative(doc, k + 1, w):
+                continue
+        if m.code is not None and m.code not in own and m.kind in ("state", "organization", "person"):
+            return [m]
+    return []
 
 
 def _stem(word: str) -> str:

@@ -121,6 +121,7 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
     previous: list[ActorMention] = []
     all_mentions = _tok_spans(actors, starts, 0, len(article.text))
     scenes: list[discourse.SentenceInfo] = []
+    spans: list[tuple[int, int]] = []
     breaks = [m.start() for m in re.finditer(r"\n", article.text)]
     for (s, e), part in zip(sentence_bounds(sentences), parts):
         if part == "caption" or (part == "body" and e <= body_start):
@@ -130,7 +131,9 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
             continue
         mentions = _tok_spans(actors, starts, s, e)
         sent = Sent(lo, hi, s, e, mentions, _tok_spans(times, starts, s, e), roles.np_coordinators(doc, mentions, w), pair,
-                    _tok_spans(doc.user_data.get("dyad_places", []), starts, s, e), previous=previous)
+                    _tok_spans(doc.user_data.get("dyad_places", []), starts, s, e), previous=previous,
+                    prev_span=spans[-1] if spans else None, prev2_span=spans[-2] if len(spans) > 1 else None)
+        spans.append((s, e))
         # at one start the longest phrase wins ("called on" over "called", "was summoned" over "summoned")
         found = [(i, j, entries[int(doc.vocab.strings[mid])]) for mid, i, j in matcher(doc[lo:hi])]
         found.sort(key=lambda f: (f[0], -f[1]))
@@ -315,7 +318,10 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
             agents = roles.with_conjuncts(sent, after[0])
         visit_end = after[0][1] if after and trig.type == "Consultation" and not trig.pair else None
     else:
-        agents = _subject_agents(doc, sent, i, w, matcher) if roles.participial(doc, sent, i, w) else []
+        adjunct = roles.participial(doc, sent, i, w)
+        agents = _subject_agents(doc, sent, i, w, matcher) if adjunct else []
+        if adjunct and not agents:  # "Pakistan countered ... by accusing India": the sentence opens with its subject
+            agents = roles.opening_subject(sent)
         coordinated = bool(agents)
     if not trig.nominal and not agents and not passive and not owners:
         agents = roles.pronoun_subject(doc, sent, i, w)
@@ -487,6 +493,10 @@ def _resolve_object(doc: Doc, sent: Sent, ev: EventMention, mentions: list[tuple
         return
     own = {a.code for a in ev.agents}
     ev.targets = discourse.referent(doc, head, mentions, before, own, nouns)
+    if not ev.targets and w.at(doc, head, "act_nouns", head, head + 1):
+        # "criticized the move", "mengecam langkah itu": a word for any act points back to the
+        # last act another actor was told doing, else to the actor the previous sentence names
+        ev.targets = discourse.last_actor(doc, sent, mentions, before, own, w)
 
 
 def _speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], first: int) -> None:
@@ -517,6 +527,30 @@ def _speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], fir
         elif claimed:  # "said that Russia had transferred 10,000 troops to the left bank": still an accusation
             events.append(EventMention(DY.Accusation, speaker, list(claimed[0]), [], None, date, "reported", [],
                                        None, None, (sent.start, sent.end), trig))
+        elif not inside and (culprit := _wrongdoer(doc, sent, k, nxt, codes, w)):
+            # "said Malaysia had violated ...", "menyebut ... dibunuh oleh agen Korea Utara": a wrong
+            # told of another state in one's own words is an accusation
+            events.append(EventMention(DY.Accusation, speaker, [culprit], [], None, date, "reported", [],
+                                       None, None, (sent.start, sent.end), trig))
         elif any(w.at(doc, x, "unconfirmed", k, nxt) or w.at(doc, x, "concern", k, nxt) for x in range(k + 1, nxt)):
             events.append(EventMention(DY.Statement, speaker, [], [], None, date, "reported", [], None, None,
                                        (sent.start, sent.end), trig))
+
+
+def _wrongdoer(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | None], w: Words) -> ActorMention | None:
+    """The state a speech verb's complement (k, hi) says did wrong: the one named by "by"/"oleh"
+    after a wrongdoing word, else the nearest named before it; None without such a word."""
+    for x in range(k + 1, hi):
+        n = w.at(doc, x, "wrongdoing", k + 1, hi)
+        if not n or clauses.negated(doc, x, k + 1, w):
+            continue
+        cands = [a for a in sent.mentions if k < a[0] < hi and coded(a[2]) and a[2].kind in ("state", "organization")
+                 and a[2].code not in own and not roles.locative(doc, a[0], w)]
+        by = [a for a in cands if x + n <= a[0] <= x + n + 4 and
+              any(w.at(doc, y, "passive_by", x + n, a[0]) for y in range(x + n, a[0]))]
+        before = [a for a in cands if a[1] <= x]
+        if by:
+            return by[0][2]
+        if before:
+            return before[-1][2]
+    return None

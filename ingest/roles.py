@@ -23,7 +23,7 @@ from ingest.actors import ActorMention
 from ingest import clauses
 from ingest.clauses import Words
 
-__all__ = ["Sent", "coded", "frame_date", "agents_left", "targets", "quoted_speaker", "after_coordinator", "participial",
+__all__ = ["Sent", "coded", "opening_subject", "frame_date", "agents_left", "targets", "quoted_speaker", "after_coordinator", "participial",
            "locative", "is_time", "group_ref", "demand_counts", "with_conjuncts", "object_and_time"]
 
 
@@ -46,6 +46,9 @@ class Sent:
     verbs: frozenset[int] = frozenset()  # where the sentence's triggers start (ingest.extract)
     # who "dia"/"he" at the start of this sentence is: the last actor the story named as acting
     previous: list[ActorMention] = field(default_factory=list)
+    # the two sentences before (character spans): where an anaphoric "the move" points back to
+    prev_span: tuple[int, int] | None = None
+    prev2_span: tuple[int, int] | None = None
 
 
 def coded(m: ActorMention) -> bool:
@@ -171,10 +174,22 @@ def participial(doc: Doc, sent: Sent, i: int, w: Words) -> bool:
         k -= 1
     if k > sent.lo and w.ending_at(doc, k + 1, "adjunct_markers", sent.lo):
         return True
+    if k > sent.lo and w.ending_at(doc, k + 1, "gerund_markers", sent.lo) and \
+            (doc[i].lower_.endswith("ing") if doc.lang_ == "en" else doc[i].lower_.startswith("me")):
+        return True  # "countered by accusing India of ...", "dengan menuduh ...": the subject's own act
     if k <= sent.lo or doc[k].text != ",":
         return False
     # English present participle; Indonesian active meN- verb with no subject of its own
     return doc[i].lower_.endswith("ing") if doc.lang_ == "en" else doc[i].lower_.startswith("me")
+
+
+def opening_subject(sent: Sent) -> list[ActorMention]:
+    """The coded actor a sentence opens with (times aside): its subject when no verb told us."""
+    k = sent.lo
+    while k < sent.hi and is_time(sent, k):
+        k += 1
+    first = [a for a in sent.mentions if k <= a[0] <= k + 1 and coded(a[2])]
+    return [first[0][2]] if first else []
 
 
 def pronoun_subject(doc: Doc, sent: Sent, i: int, w: Words) -> list[ActorMention]:
@@ -194,14 +209,37 @@ def pronoun_subject(doc: Doc, sent: Sent, i: int, w: Words) -> list[ActorMention
 
 
 def quoted_speaker(doc: Doc, sent: Sent, i: int, w: Words) -> list[ActorMention]:
-    """'"Kami mengutuk ...," kata kementerian' / '"We condemn ...," the ministry said'."""
+    """Who speaks the quote the verb at i stands in: '"Kami mengutuk ...," kata kementerian',
+    '"We condemn ...," the ministry said', 'The minister stated, "We call upon ..."'."""
     for k in range(i, sent.hi):
         n = w.at(doc, k, "attribution", sent.lo, sent.hi)
-        if n and k > sent.lo and doc[k - 1].text in (",", '"', "”", "'"):
+        if not n or k == sent.lo:
+            continue
+        if doc[k - 1].text in _QUOTE_ENDS:  # '..." said the ministry', '...," kata Kemlu'
             after = [a[2] for a in sent.mentions if k + n <= a[0] < k + n + 3 and coded(a[2])]
             before = [a[2] for a in sent.mentions if a[1] <= k and a[0] > i and coded(a[2]) and doc[a[0] - 1].text in ('"', "”", ",")]
             return after[:1] or before[-1:]
+        # '...," India said' / '...," the Indian ministry said': the speaker between quote and verb
+        speaker = [a for a in sent.mentions if a[1] == k and a[0] > i and coded(a[2])]
+        if speaker:
+            s0 = speaker[0][0] - w.ending_at(doc, speaker[0][0], "determiners", sent.lo)
+            if s0 > sent.lo and doc[s0 - 1].text in ('"', "”", "'"):
+                return [speaker[0][2]]
+    # 'X stated, "We call upon ..."': the quote opened after a speech verb and its speaker
+    opens = [k for k in range(sent.lo, i) if doc[k].text in ('"', "“")]
+    if opens and len([k for k in range(sent.lo, i) if doc[k].text in _QUOTES]) % 2 == 1:
+        o = opens[-1]
+        k = o - 1
+        while k > sent.lo and doc[k].text in (",", ":"):
+            k -= 1
+        if k > sent.lo and w.ending_at(doc, k + 1, "speech", sent.lo):
+            verb = k + 1 - w.ending_at(doc, k + 1, "speech", sent.lo)
+            return agents_left(doc, sent, verb, sent.lo, w)[:1]
     return []
+
+
+_QUOTES = frozenset({'"', "“", "”"})
+_QUOTE_ENDS = frozenset({",", '"', "”", "'"})
 
 
 def with_conjuncts(sent: Sent, first: tuple[int, int, ActorMention]) -> list[ActorMention]:
