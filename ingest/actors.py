@@ -217,7 +217,8 @@ def find_actors(article: Any, sentences: Sequence[Any]) -> list[ActorMention]:
     at = {u.i: u for u in units}
     # whose a bare organ is: the dateline's state for any organ; the press's own state (or, for an
     # outlet of unknown country, the state the story leads with) for its foreign ministry only
-    homes = (_dateline_code(article, lx), _press_home(article, lx) or _lead_state(doc, units, article, lx))
+    press = _press_home(article, lx)
+    homes = (_dateline_code(article, lx), press or _lead_state(doc, units, article, lx), press)
     # capitals after a locative are places, not actors; extraction still needs the state they are
     # the capital of when they end a journey ("troops arrived in Minsk", "berkunjung ke Tokyo")
     doc.user_data["dyad_places"] = [_mention(doc, u.i, u.j, lx.registry.states[u.key].iri, u.key, "state")
@@ -341,7 +342,7 @@ def _coded(u: _Unit | None, lx: _Lexicon) -> tuple[str | None, URIRef | None]:
 
 
 def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _State,
-             sent_of: list[int], homes: tuple[str | None, str | None]) -> tuple[ActorMention | None, int]:
+             sent_of: list[int], homes: tuple[str | None, str | None, str | None]) -> tuple[ActorMention | None, int]:
     """Try to read one actor noun phrase starting at token k; return it and its end token."""
     g = lx.grammar
     sent = sent_of[k]
@@ -440,12 +441,18 @@ def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _Stat
         return m, end
     if name_end > pos:
         name = doc[pos:name_end].text
+        inferred = False
         if code is None:
             code = memory.short[name].code if name in memory.short else None
+            if code is None and organ is None and title.key in _press().get("home_roles", ()):
+                # "Menteri Pertahanan Ryamizard Ryacudu" in Indonesian press, "Defence Minister X" under
+                # a NEW DELHI dateline: a member of the home government (never the story's lead state)
+                code = homes[0] or homes[2]
+                inferred = code is not None
             coded_iri = lx.registry.coded(code) if code else None
         iri = person_iri(name)
         new = _new_person(iri, name, code, coded_iri, role, lx, organ)
-        m = _mention(doc, k, end, iri, code, "person", envoy, new)
+        m = _mention(doc, k, end, iri, code, "person", envoy, new, inferred)
         _remember_person(memory, m, name)
         return m, end
     if code is None and organ is not None:
@@ -472,7 +479,7 @@ def _past_gloss(doc: Doc, j: int, at: dict[int, _Unit]) -> int:
 
 
 def _organ_mention(doc: Doc, i: int, j: int, organ: _Unit, code: str | None, lx: _Lexicon,
-                   memory: _State, homes: tuple[str | None, str | None]) -> tuple[ActorMention | None, int]:
+                   memory: _State, homes: tuple[str | None, str | None, str | None]) -> tuple[ActorMention | None, int]:
     reg = lx.registry
     o = reg.organs[organ.key]
     if code is None:  # a bare organ: the last one of its kind, else the dateline's or the home press's state

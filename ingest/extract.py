@@ -319,10 +319,18 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         visit_end = after[0][1] if after and trig.type == "Consultation" and not trig.pair else None
     else:
         adjunct = roles.participial(doc, sent, i, w)
-        agents = _subject_agents(doc, sent, i, w, matcher) if adjunct else []
-        if adjunct and not agents:  # "Pakistan countered ... by accusing India": the sentence opens with its subject
-            agents = roles.opening_subject(sent)
-        coordinated = bool(agents)
+        main = [e for e in events[first:] if e.trigger[0] < doc[i].idx]
+        if not adjunct and main and main[-1].type in (DY.Summons, DY.Consultation) \
+                and main[-1].trigger[1] < doc[i].idx - 4 and w.ending_at(doc, i, "purpose", sent.lo):
+            # "summoned the envoy to demand that ...", "memanggil dubes untuk meminta ...": the
+            # purpose is the summoner's (after "urged X to" the infinitive would be X's)
+            agents = list(main[-1].agents)
+            coordinated = True
+        else:
+            agents = _subject_agents(doc, sent, i, w, matcher) if adjunct else []
+            if adjunct and not agents:  # "Pakistan countered ... by accusing India": the sentence opens with its subject
+                agents = roles.opening_subject(sent)
+            coordinated = bool(agents)
     if not trig.nominal and not agents and not passive and not owners:
         agents = roles.pronoun_subject(doc, sent, i, w)
     if not trig.nominal and not agents and not passive and not owners:
@@ -358,7 +366,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         targets = roles.targets(doc, sent, trig.type, trig.target, j, obj_end, cl_hi, w)
     if targets is None:
         return None
-    if trig.type == "Demand" and not roles.demand_counts(doc, sent, j, cl_hi, targets, trig.addressee, w):
+    if trig.type == "Demand" and not roles.demand_counts(doc, sent, i, j, cl_hi, targets, trig.addressee, w):
         return None
     codes = {a.code for a in agents}
     named_target = bool(targets)

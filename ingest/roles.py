@@ -332,9 +332,9 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
     return with_conjuncts(sent, cands[0]) if cands else []
 
 
-def demand_counts(doc: Doc, sent: Sent, j: int, cl_hi: int, targets: list[ActorMention], weak: bool,
+def demand_counts(doc: Doc, sent: Sent, i: int, j: int, cl_hi: int, targets: list[ActorMention], weak: bool,
                   w: Words) -> bool:
-    """Whether a demand verb at [.., j) is a diplomatic Demand.
+    """Whether a demand verb at [i, j) is a diplomatic Demand.
 
     A demand is a speech act aimed at someone: it counts when it names its addressee, an actor
     ("urged China to", "called on Iran to", "meminta Australia agar", "demanded that Belarus
@@ -348,7 +348,8 @@ def demand_counts(doc: Doc, sent: Sent, j: int, cl_hi: int, targets: list[ActorM
         return True
     if weak:
         return False
-    return any(w.at(doc, k, "demand_objects", j, cl_hi) for k in range(j, min(cl_hi, j + 7)))
+    # the object may be part of the trigger: "sought an explanation", "meminta klarifikasi"
+    return any(w.at(doc, k, "demand_objects", i, cl_hi) for k in range(i, min(cl_hi, j + 7)))
 
 
 def object_and_time(doc: Doc, sent: Sent, k: int, w: Words) -> Any:
