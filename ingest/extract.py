@@ -141,6 +141,7 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
         first = len(events)
         _sentence_events(doc, sent, found, w, events, matcher)
         _speech_acts(doc, sent, w, events, first)
+        _frame_meeting(doc, sent, w, events, first)
         for ev in events[first:]:
             if ev.type in (DY.Condemnation, DY.Accusation) and not ev.targets:
                 _resolve_object(doc, sent, ev, all_mentions, events[:first], nouns, w)
@@ -376,6 +377,13 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         return None
     if trig.type == "TroopDeployment" and not targets:
         targets = inversion.story_destination(doc, sent, j, cl_hi, agents, w)
+    if trig.type == "TroopDeployment" and not targets and not named_target and obj_end > j \
+            and not _sent_somewhere(doc, obj_end, cl_hi, w):
+        # "Malaysia mengirimkan 209 pasukan" with no place at all, in a story of troops arriving
+        # in Timor Leste: they go where the story's troops went
+        went = [e for e in events if e.type == DY.TroopDeployment and e.targets and e.sentence[0] < sent.start
+                and not ({t.code for t in e.targets} & codes)]
+        targets = list(went[-1].targets) if went else []
     if (trig.requires_target or trig.type == "Consultation") and not targets and not (symmetric and len(agents) > 1) \
             and not (trig.type == "TroopDeployment" and not named_target and obj_end > j
                      and _sent_somewhere(doc, obj_end, cl_hi, w)):
@@ -562,3 +570,31 @@ def _wrongdoer(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | None], w: W
         if before:
             return before[-1][2]
     return None
+
+
+def _frame_meeting(doc: Doc, sent: Sent, w: Words, events: list[EventMention], first: int) -> None:
+    """"After a meeting in Berlin with Lebanon's foreign minister, Germany's minister said ...",
+    "Usai bertemu dengan Menlu Jepang, Retno mengatakan ...": the frame tells a meeting between the
+    party named in it and the subject after its comma."""
+    n = w.at(doc, sent.lo, "meeting_openers", sent.lo, sent.hi)
+    if not n:
+        return
+    comma = next((k for k in range(sent.lo + n, sent.hi) if doc[k].text == ","), None)
+    if comma is None:
+        return
+    met = [a for a in sent.mentions if sent.lo + n <= a[0] < comma and coded(a[2]) and
+           any(w.ending_at(doc, x, "with", sent.lo + n) for x in range(max(sent.lo + n, a[0] - 4), a[0] + 1))]
+    k = comma + 1
+    while k < sent.hi and (roles.is_time(sent, k) or w.at(doc, k, "adverbs", k, sent.hi)):
+        k += 1
+    subject = [a for a in sent.mentions if k <= a[0] <= k + 1 and coded(a[2])]
+    if not met or not subject or met[0][2].code == subject[0][2].code:
+        return
+    if any(e.type == DY.Consultation and {a.code for a in e.agents + e.targets} == {met[0][2].code, subject[0][2].code}
+           for e in events[first:]):
+        return
+    date = roles.frame_date(doc, sent, comma + 1, w) or _date(doc, sent, sent.lo, w)
+    trig = (doc[sent.lo].idx, doc[sent.lo + n - 1].idx + len(doc[sent.lo + n - 1]))
+    ev = EventMention(DY.Consultation, [subject[0][2]], [met[0][2]], [], None, date, "reported", [], None, None,
+                      (sent.start, sent.end), trig)
+    events.extend(_directions(ev))
