@@ -196,8 +196,12 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published:
     for e in events:
         if e.date is None:
             # a plan ("akan menandatangani") is not the past event of the same parties
+            # nor does a background act told later ("signed in the Soeharto era 30 years ago")
+            # date the news told before it ("Indonesia and Australia have reached an agreement")
             dated = [o for o in events if o.date is not None and _same(o, e)
-                     and (o.status == "hypothetical") == (e.status == "hypothetical")]
+                     and (o.status == "hypothetical") == (e.status == "hypothetical")
+                     and not (o.sentence[0] > e.sentence[0] and published is not None
+                              and o.date.end < published - timedelta(days=45))]
             if dated:
                 e.date = dated[0].date
     for n, e in enumerate(events):
