@@ -48,8 +48,8 @@ def passive_summons(doc: Doc, sent: Sent, i: int, j: int, cl_lo: int, cl_hi: int
     agents: list[ActorMention] = []
     for a in after:
         k = a[0]
-        while k > j and doc[k - 1].lower_ in ("the", "a", "an"):
-            k -= 1
+        while k > j and (doc[k - 1].lower_ in ("the", "a", "an") or w.ending_at(doc, k, "venues", j)):
+            k -= max(1, w.ending_at(doc, k, "venues", j))  # "to the offices of the ministry", "ke kantor Kemlu"
         if w.ending_at(doc, k, "passive_by", j) or k == j:
             agents = [a[2]]  # "by the Polish foreign ministry", "dipanggil Kementerian ..."
             break

@@ -73,8 +73,8 @@ def np_coordinators(doc: Doc, mentions: list[tuple[int, int, ActorMention]], w: 
         n = w.at(doc, e, "pair_joiners")
         if n and e + n in starts:
             out.update(range(e, e + n))
-        elif n and e + n + 1 in starts and doc[e + n].lower_ in ("the", "a", "an"):  # "X and the Chinese envoy"
-            out.update(range(e, e + n + 1))
+        elif n and e + n + 1 in starts and (doc[e + n].lower_ in ("the", "a", "an") or w.at(doc, e + n, "list_adverbs")):
+            out.update(range(e, e + n + 1))  # "X and the Chinese envoy", "the US, UK and now Canada"
         elif e < len(doc) and doc[e].text == "," and (m := w.at(doc, e + 1, "pair_joiners")) and e + 1 + m in starts:
             out.update(range(e, e + 1 + m))  # the serial comma: "Turki, Iran, dan Pakistan"
     # a list: "X, Y and Z" (the commas of a list whose last item is joined by "and")
@@ -212,6 +212,11 @@ def quoted_speaker(doc: Doc, sent: Sent, i: int, w: Words) -> list[ActorMention]
     """Who speaks the quote the verb at i stands in: '"Kami mengutuk ...," kata kementerian',
     '"We condemn ...," the ministry said', 'The minister stated, "We call upon ..."'."""
     for k in range(i, sent.hi):
+        if k > sent.lo and doc[k - 1].text in _QUOTE_ENDS and (
+                w.at(doc, k, "attribution_pronominal", k, sent.hi) or
+                (w.at(doc, k, "pronouns", k, sent.hi) == 1 and w.at(doc, k + 1, "attribution", k + 1, sent.hi))):
+            # '..." pungkasnya', '...," he said': the actor the story last named acting
+            return list(sent.previous)[:1]
         n = w.at(doc, k, "attribution", sent.lo, sent.hi)
         if not n or k == sent.lo:
             continue
