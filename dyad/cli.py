@@ -84,8 +84,14 @@ def load(files: tuple[Path, ...], fmt: str | None, store_dir: Path | None) -> No
     """
     from dyad import gate, parse
 
+    from dyad.identity import fold_graph
+
     sources = [s for f in files for s in parse.read(f, fmt=fmt)]
     store = open_store(store_dir)
+    folded = sum(fold_graph(store, s.graph) for s in sources)
+    if folded:
+        click.echo(f"{folded} event(s) already in the store under another IRI: their reports were added to them",
+                   err=True)
     results = gate.admit(store, sources)
     for r in results:
         state = f"+{r.added} -{r.removed} triples" if r.changed else "unchanged"

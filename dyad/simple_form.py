@@ -35,7 +35,7 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
-from dyad import dates
+from dyad import dates, identity
 from dyad.errors import InputError
 from dyad.namespace import DY, EVENT_CLASSES, ID, PREFIXES, SCHEMA, STATUSES
 from dyad.parse import SourceGraph
@@ -110,7 +110,7 @@ class _Row:
     lines: dict[str, int]
 
 
-Known = Callable[[URIRef, frozenset, frozenset, frozenset], list]
+Known = Callable[[URIRef, frozenset, frozenset], list]
 
 
 def resubmitted_in(store: object | None, source: URIRef) -> Callable[[URIRef, URIRef], bool]:
@@ -443,11 +443,13 @@ def _add_row(out: SimpleSource, row: _Row, actors: ActorIndex, known: Known | No
     agents, targets = frozenset(roles["agent"]), frozenset(roles["target"])
     ev = event_iri(etype, agents, targets, frozenset(), date, src, row.number)
     g = out.graph
-    for k in known(etype, agents, targets, frozenset()) if known and agents else []:
-        if (k.date is None and date is None) or (k.date is not None and date is not None and k.date.text == date.text):
-            ev = k.iri
+    folded = False
+    for k in known(etype, agents, targets) if known and agents else []:
+        if identity.compatible(k.date, date):  # one event, many reports: the stored description wins
+            ev, folded = k.iri, True
             for t in k.core:
-                g.add(t)
+                if t[1] != DY.about:
+                    g.add(t)
             if resubmitted(ev, report_iri(ev, src)):
                 break
             out.problems.append(RowProblem(
@@ -467,14 +469,14 @@ def _add_row(out: SimpleSource, row: _Row, actors: ActorIndex, known: Known | No
         g.add((ev, DY.agent, a))
     for a in targets:
         g.add((ev, DY.target, a))
-    if date is not None:
+    if date is not None and not folded:
         for t in dates.triples(ev, date):
             g.add(t)
-    if troops is not None:
+    if troops is not None and not folded:
         g.add((ev, DY.troops, Literal(troops, datatype=XSD.integer)))
-    if (topic := one("topic")) is not None:
+    if (topic := one("topic")) is not None and not folded:
         g.add((ev, DY.topic, Literal(topic)))
-    if (place := one("place")) is not None:
+    if (place := one("place")) is not None and not folded:
         from dyad.registry import slug
 
         p = as_iri(place) or ID["place/" + slug(place)]

@@ -188,31 +188,39 @@ class Store:
                 out.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
         return out
 
-    def find_events(
-        self, type_: URIRef, agents: frozenset[URIRef], targets: frozenset[URIRef],
-        about: frozenset[URIRef] = frozenset(),
-    ) -> list[KnownEvent]:
-        """Known events with exactly this type, agent set, target set and about set."""
+    def find_events(self, type_: URIRef, agents: frozenset[URIRef], targets: frozenset[URIRef]) -> list[KnownEvent]:
+        """Known events with this type, agents and targets, whatever they are about (the caller
+        compares dates: see dyad.identity). Actors compare by whom they stand for: the Korean
+        foreign ministry as agent is South Korea as agent."""
         if not agents:
             return []
-        first = next(iter(sorted(agents)))
-        candidates = {
-            to_rdflib(q.subject)
-            for q in self._ox.quads_for_pattern(None, to_ox(DY.agent), to_ox(first))
-        }
+        want_agents = {self.coded_actor(a) for a in agents}
+        want_targets = {self.coded_actor(t) for t in targets}
+        first = min(want_agents)
+        # the events of the coded actor and of everyone acting for it
+        names = [to_ox(first)] + [q.subject for q in self._ox.quads_for_pattern(None, to_ox(DY.actsFor), to_ox(first))]
+        candidates = {to_rdflib(q.subject) for n in names for q in self._ox.quads_for_pattern(None, to_ox(DY.agent), n)}
         found = []
         for event in sorted(candidates):
             core = self._core(event)
             if (
                 (event, RDF.type, type_) in core
-                and {o for s, p, o in core if p == DY.agent} == set(agents)
-                and {o for s, p, o in core if p == DY.target} == set(targets)
-                and {o for s, p, o in core if p == DY.about} == set(about)
+                and {self.coded_actor(o) for s, p, o in core if p == DY.agent} == want_agents
+                and {self.coded_actor(o) for s, p, o in core if p == DY.target} == want_targets
             ):
                 date_lit = next((o for s, p, o in core if p == DY.date), None)
                 value = dates.from_literal(date_lit) if isinstance(date_lit, Literal) else None
                 found.append(KnownEvent(event, value, tuple(sorted(core))))
         return found
+
+    def coded_actor(self, actor: Node) -> Node:
+        """The coded actor (a state or international organization) an actor stands for: itself
+        when it has a code, else whom it acts for (a person, an organ)."""
+        a = to_ox(actor)
+        if next(self._ox.quads_for_pattern(a, to_ox(DY.code), None), None) is not None:
+            return actor
+        q = next(self._ox.quads_for_pattern(a, to_ox(DY.actsFor), None), None)
+        return to_rdflib(q.object) if q is not None else actor
 
     _CORE_PREDICATES = (
         RDF.type, DY.agent, DY.target, DY.about, DY.topic, DY.place, DY.troops,

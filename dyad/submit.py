@@ -35,7 +35,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, SH
 from rdflib.term import Node
 
-from dyad import dates
+from dyad import dates, identity
 from dyad.errors import InputError
 from dyad.namespace import DY, EVENT_CLASSES, ID, STATUSES
 from dyad.parse import FORMATS, SourceGraph
@@ -290,7 +290,7 @@ def _check_rdf_events(sg: SourceGraph, store: Store, actors: ActorIndex,
             date = None
         minted = event_iri(etype, agents, targets, about, date, src, n)
         if str(ev).startswith(_SKOLEM_NS):  # a blank node in the file: give it its proper IRI
-            _rename(g, ev, minted)
+            identity.rename(g, ev, minted)
             ev = minted
         elif not str(ev).startswith(_EVENT_NS):
             findings.append(Finding(
@@ -299,31 +299,26 @@ def _check_rdf_events(sg: SourceGraph, store: Store, actors: ActorIndex,
                 f"agents, targets, about and date: use <{minted}>, leave the IRI out (a blank node "
                 "in Turtle, no \"id\" in JSON-LD), or submit the YAML/CSV form",
                 Severity.VIOLATION, CHECK_NAMESPACE))
-        for k in store.find_events(etype, agents, targets, about) if agents else []:
-            if (k.date is None and date is None) or (k.date and date and k.date.text == date.text):
-                if k.iri != ev:
-                    _rename(g, ev, k.iri)
-                    ev = k.iri
-                for t in k.core:
-                    g.add(t)
-                if any(store.has((r, DY.reportOf, ev), src) for r in g.subjects(DY.reportOf, ev)):
-                    break  # the same source again: no duplicate
-                findings.append(Finding(None, _event_label(ev, g), str(ev), None, None,
-                                        f"the store already has this event ({shorten(str(ev))}); "
-                                        "this submission adds its report to it",
-                                        Severity.WARNING, SHAPES + "Submission-duplicate-event"))
-                break
+        k = identity.known_match(store, g, ev)  # one event, many reports, whatever it is about
+        if k is not None:
+            ev = identity.fold(g, ev, k)
+            if any(store.has((r, DY.reportOf, ev), src) for r in g.subjects(DY.reportOf, ev)):
+                continue  # the same source again: no duplicate
+            findings.append(Finding(None, _event_label(ev, g), str(ev), None, None,
+                                    f"the store already has this event ({shorten(str(ev))}); "
+                                    "this submission adds its report to it",
+                                    Severity.WARNING, SHAPES + "Submission-duplicate-event"))
     for r in sorted(set(g.subjects(DY.reportOf, None))):
         ev = g.value(r, DY.reportOf)
         if str(r).startswith(_SKOLEM_NS) and isinstance(ev, URIRef):
-            _rename(g, r, report_iri(ev, src))
+            identity.rename(g, r, report_iri(ev, src))
         elif not str(r).startswith(str(ID)):
             findings.append(Finding(None, _event_label(ev, g), str(r), None, None,
                                     f"report <{r}> is not under {ID}; use <{report_iri(ev, src)}> "
                                     "or leave the IRI out", Severity.VIOLATION, CHECK_NAMESPACE))
     for r, e in list(g.subject_objects(DY.evidence)):
         if str(e).startswith(_SKOLEM_NS):
-            _rename(g, e, URIRef(f"{r}-evidence"))
+            identity.rename(g, e, URIRef(f"{r}-evidence"))
     superseded = set()
     roles = [(ev, p, o) for ev in _events(g) for p in (DY.agent, DY.target) for o in g.objects(ev, p)]
     roles += [(r, DY.claimant, o) for r, o in g.subject_objects(DY.claimant)]
@@ -334,15 +329,6 @@ def _check_rdf_events(sg: SourceGraph, store: Store, actors: ActorIndex,
                                     why or f"{o} is no known actor", Severity.VIOLATION, CHECK_ACTOR))
             superseded.add((str(focus), str(o)))
     return superseded
-
-
-def _rename(g: Graph, old: Node, new: Node) -> None:
-    for s, p, o in list(g.triples((old, None, None))):
-        g.remove((s, p, o))
-        g.add((new, p, o))
-    for s, p, o in list(g.triples((None, None, old))):
-        g.remove((s, p, o))
-        g.add((s, p, new))
 
 
 def _event_label(node: Node | None, g: Graph) -> str:

@@ -32,7 +32,7 @@ class KnownEvent:
     core: tuple[tuple[URIRef, URIRef, Node], ...]  # the event's own triples as stored
 
 
-KnownEvents = Callable[[URIRef, frozenset, frozenset, frozenset], list[KnownEvent]]
+KnownEvents = Callable[[URIRef, frozenset, frozenset], list[KnownEvent]]
 
 
 def _h(*parts: str) -> str:
@@ -125,7 +125,9 @@ def _emit(g: Graph, article: Any, src: URIRef, events: list[EventMention], roles
     agents, targets = roles[node.members[0]]
     about = _about_iris(node, events, node_of)
     candidate = event_iri(first.type, agents, targets, about, node.date, src, first.sentence[0])
-    candidates = known(first.type, agents, targets, about) if known else []
+    # what it is about does not split an event: each article mints its own node for the
+    # deployment a summons protests (dyad.identity)
+    candidates = known(first.type, agents, targets) if known else []
     # The event this very mention minted before (ingesting again) comes first; then any other
     # compatible one not already taken by another event of this article, so that two events
     # of one article never collapse into one on a second pass.
@@ -134,7 +136,10 @@ def _emit(g: Graph, article: Any, src: URIRef, events: list[EventMention], roles
     if match is not None:
         node.iri = match.iri
         for t in match.core:
-            g.add(t)
+            if t[1] != DY.about:  # other reports' links live in their own sources' graphs
+                g.add(t)
+        for a in about:
+            g.add((match.iri, DY.about, a))
     else:
         node.iri = candidate
         ev = node.iri

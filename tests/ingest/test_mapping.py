@@ -51,7 +51,7 @@ def test_dedupe_against_known() -> None:
     day = dates.parse("2024-10-21")
     core = ((stored, RDF.type, DY.Summons),)
 
-    def known(etype, agents, targets, about):  # noqa: ANN001
+    def known(etype, agents, targets):  # noqa: ANN001
         return [KnownEvent(stored, day, core)] if etype == DY.Summons else []
 
     g = process(_article(), known).graph
