@@ -240,7 +240,10 @@ def load_registry() -> Registry:
     states = _states(_read("states.yaml"))
     org_data = _read("organizations.yaml")
     orgs, organs = _organizations(org_data)
-    persons = _persons(_read("persons.yaml"), states, orgs)
+    # leaders.yaml: heads of state and government and foreign ministers since 2000, so that "Prime
+    # Minister Manmohan Singh" is India's without the article saying so (as PETRARCH's leader dictionaries)
+    person_data = {**_read("leaders.yaml"), **_read("persons.yaml")}
+    persons = _persons(person_data, states, orgs)
     anaphors = {lang: dict(v) for lang, v in (org_data.get("anaphors") or {}).items()}
     markers = {lang: _tuple(v) for lang, v in (org_data.get("anaphor_markers") or {}).items()}
     return Registry(states, orgs, persons, organs, anaphors, markers)
