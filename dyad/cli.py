@@ -11,9 +11,10 @@ from pathlib import Path
 
 import click
 import pyoxigraph as ox
+from rdflib import URIRef
 
 from dyad import __version__, queries
-from dyad.errors import DyadError, InputError
+from dyad.errors import DyadError, InputError, UsageError
 from dyad.store import Store, default_path
 
 STORE_HELP = "Store folder (default: $DYAD_STORE, else ~/.local/share/dyad/store)."
@@ -53,6 +54,16 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         return _lazy(name) if name in LAZY_COMMANDS else super().get_command(ctx, name)
+
+
+def source_iri(value: str, what: str) -> URIRef:
+    """A source graph's IRI as typed on the command line, or a one-line UsageError."""
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        raise UsageError(f"{what}: {value!r} is no IRI; give a source's full IRI "
+                         "('dyad stats --sources' lists them)") from None
+    return URIRef(value)
 
 
 def _lazy(name: str) -> click.Command | None:
@@ -179,6 +190,8 @@ def export(fmt: str, output: Path | None, source: str | None, actor: str | None,
     """
     from dyad.export import export_store
 
+    if source is not None:
+        source = str(source_iri(source, "--source"))
     store = open_store(store_dir, read_only=True)
     export_store(store, EXPORT_FORMATS[fmt], output, source=source, actor=actor,
                  date_from=date_from, date_to=date_to)
@@ -202,9 +215,7 @@ def stats(sources: bool, store_dir: Path | None) -> None:
 @store_option
 def withdraw(source: str, store_dir: Path | None) -> None:
     """Remove one source graph (an article or a submission, by IRI) as a unit."""
-    from rdflib import URIRef
-
-    result = open_store(store_dir).withdraw(URIRef(source))
+    result = open_store(store_dir).withdraw(source_iri(source, "SOURCE"))
     click.echo(f"{result.graph}: -{result.removed} triples", err=True)
 
 
@@ -221,7 +232,7 @@ def check(files: tuple[Path, ...]) -> None:
     from dyad.namespace import ID
 
     # Data checked here need not be a source's graph; any RDF file will do.
-    graphs = [s.graph for f in files for s in parse.read(f, default_source=ID["file/checked"])]
+    graphs = [s.graph for f in files for s in parse.read(f, default_source=ID["file/checked"], format_option=None)]
     result = check_consistency(*graphs)  # it adds the ontology itself
     click.echo("consistent" if result.consistent else f"inconsistent: {result.explanation}")
     sys.exit(0 if result.consistent else 1)

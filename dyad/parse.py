@@ -42,26 +42,29 @@ class SourceGraph:
     origin: str
 
 
-def format_of(path: Path, given: str | None = None) -> str:
+def format_of(path: Path, given: str | None = None, option: str | None = "--format") -> str:
+    """The RDF syntax of a file: ``given``, else by extension; ``option`` is the command's own
+    option for naming it (None when it has none: ``dyad check``)."""
     if given:
         return given
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
+        also = f", or name the format with {option}" if option else ""
         raise InputError(
             f"unknown RDF format '{path.suffix or '(no extension)'}'; use .ttl, .nt, .trig, .nq, "
-            ".jsonld or .rdf, or name the format with --format", where=str(path))
+            f".jsonld or .rdf{also}", where=str(path))
     return fmt
 
 
-def read(path: Path | str, *, fmt: str | None = None,
-         default_source: URIRef | None = None) -> list[SourceGraph]:
+def read(path: Path | str, *, fmt: str | None = None, default_source: URIRef | None = None,
+         format_option: str | None = "--format") -> list[SourceGraph]:
     """Parse an RDF file into its source graphs (raises InputError naming the file and line).
 
     ``default_source`` names the graph of a file that describes no source (``dyad submit``
     then adds the submission itself); without it such a file is refused.
     """
     path = Path(path)
-    fmt = format_of(path, fmt)
+    fmt = format_of(path, fmt, format_option)
     data = _read_bytes(path)
     if fmt == "xml" and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
         # External entities could read local files or the network, internal ones can explode.

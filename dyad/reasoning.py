@@ -52,6 +52,12 @@ class ReasonerError(DyadError):
     """The reasoner cannot run (no Java) or failed on the input."""
 
 
+class JavaMissingError(ReasonerError):
+    """No Java runtime: a missing install, fixed by the user (exit 2, like other setup problems)."""
+
+    exit_code = 2
+
+
 @dataclass(frozen=True)
 class ConsistencyResult:
     """What HermiT found.
@@ -123,9 +129,9 @@ def check_consistency(*graphs: Graph) -> ConsistencyResult:
     """
     java = owlready2.JAVA_EXE
     if shutil.which(java) is None:
-        raise ReasonerError(
+        raise JavaMissingError(
             f"the consistency check needs Java (HermiT runs on the JVM) and {java!r} was not "
-            "found; install a Java runtime (17 or later) or set owlready2.JAVA_EXE to its path"
+            "found; install Debian's default-jre-headless (apt-get install default-jre-headless)"
         )
     merged = _reasonable(t for g in (ontology_graph(), *graphs) for t in _triples(g))
     # owlready2 reads RDF/XML, OWL/XML and N-Triples, not Turtle.

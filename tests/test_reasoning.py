@@ -15,6 +15,7 @@ from rdflib import Dataset, Graph
 from dyad import reasoning
 from dyad.reasoning import ReasonerError, check_consistency, ontology_graph
 from dyad.resources import resource
+from conftest import run_dyad
 
 FIXTURES = Path(__file__).resolve().parent / "data" / "reasoning"
 CONSISTENT = sorted(FIXTURES.glob("consistent-*.ttl"))
@@ -103,3 +104,21 @@ def test_inconsistent_check_leaves_no_temporary_file(tmp_path: Path, monkeypatch
     check_consistency(Graph().parse(FIXTURES / "inconsistent-state-is-person.ttl"))
     assert tempfile.tempdir == str(tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_check_without_java_names_the_debian_package(tmp_path: Path) -> None:
+    """`dyad check` on a machine without Java: one line naming the package to install, exit 2."""
+    bare = tmp_path / "bin"
+    bare.mkdir()  # a PATH with no java on it (the interpreter is run by its full path)
+    ran = run_dyad("check", env={"PATH": str(bare)})
+    assert ran.code == 2, ran.err
+    assert "default-jre-headless" in ran.err and len(ran.err.strip().splitlines()) == 1, ran.err
+    assert "JAVA_EXE" not in ran.err
+
+
+def test_check_does_not_offer_an_option_it_lacks(tmp_path: Path) -> None:
+    odd = tmp_path / "data.txt"
+    odd.write_text("<a:b> <a:c> <a:d> .\n", encoding="utf-8")
+    ran = run_dyad("check", str(odd))
+    assert ran.code == 2, ran.err
+    assert "unknown RDF format" in ran.err and "--format" not in ran.err
