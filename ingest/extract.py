@@ -231,9 +231,13 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
 
 
 def _object(doc: Doc, lo: int, hi: int, objects: tuple[tuple[str, ...], ...]) -> tuple[int, int] | None:
+    opened = False
     for k in range(lo, hi):
-        if doc[k].text in (",", ";", ":", '"', "“", "”", "(") and not (k == lo and doc[k].text in '"“'):
-            return None  # the object noun phrase ends there; an opening quote starts it: as “baseless”
+        if doc[k].text in '"“' and not opened:
+            opened = True  # an opening quote inside the phrase: as “baseless”, an "emphatic protest"
+            continue
+        if doc[k].text in (",", ";", ":", '"', "“", "”", "("):
+            return None  # the object noun phrase ends there
         for o in objects:
             if k + len(o) <= len(doc) and all(doc[k + n].lower_ == o[n] for n in range(len(o))):
                 return k, k + len(o)
@@ -286,6 +290,9 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     cl_lo = clauses.clause_start(doc, sent.lo, i, w, commas=False, skip=sent.np_and)
     # from the trigger's last token: a trigger may end in a complementizer ("desakan agar", "demand that")
     cl_hi = clauses.clause_end(doc, j - 1, sent.hi, w, commas=False, skip=sent.np_and)
+    if obj_end > j:  # a quoted object ("lodged an \"emphatic protest\" against ...") does not end the clause
+        cl_hi = max(cl_hi, clauses.clause_end(doc, obj_end if obj_end < sent.hi and doc[obj_end].text in '"”' else obj_end - 1,
+                                              sent.hi, w, commas=False, skip=sent.np_and))
     coordinated = False
     passive = None
     visit_end = None
@@ -324,8 +331,9 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         if not adjunct and main and main[-1].type in (DY.Summons, DY.Consultation) \
                 and main[-1].trigger[1] < doc[i].idx - 4 and w.ending_at(doc, i, "purpose", sent.lo):
             # "summoned the envoy to demand that ...", "memanggil dubes untuk meminta ...": the
-            # purpose is the summoner's (after "urged X to" the infinitive would be X's)
-            agents = list(main[-1].agents)
+            # purpose is the summoner's (after "urged X to" the infinitive would be X's; of a
+            # call told in both directions, the one told first)
+            agents = list(next(e for e in main if e.trigger == main[-1].trigger).agents)
             coordinated = True
         else:
             agents = _subject_agents(doc, sent, i, w, matcher) if adjunct else []
@@ -520,8 +528,9 @@ def _speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], fir
     or concern (Statement)."""
     for k in range(sent.lo, sent.hi):
         if not w.at(doc, k, "speech", sent.lo, sent.hi) or w.at(doc, k, "attribution", sent.lo, sent.hi) and \
-                k > sent.lo and doc[k - 1].text in (",", '"', "”"):
-            continue
+                k > sent.lo and (doc[k - 1].text in ('"', "”") or doc[k - 1].text == "," and k - 2 >= sent.lo
+                                 and doc[k - 2].text in ('"', "”", "'")):
+            continue  # '..." said X', '...," said X': the quote's attribution, not a speech act of its own
         if clauses.negated(doc, k, sent.lo, w):
             continue
         speaker = roles.agents_left(doc, sent, k, clauses.clause_start(doc, sent.lo, k, w, commas=False), w)
@@ -543,7 +552,12 @@ def _speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], fir
         elif claimed:  # "said that Russia had transferred 10,000 troops to the left bank": still an accusation
             events.append(EventMention(DY.Accusation, speaker, list(claimed[0]), [], None, date, "reported", [],
                                        None, None, (sent.start, sent.end), trig))
-        elif not inside and (culprit := _wrongdoer(doc, sent, k, nxt, codes, w)):
+        elif not inside and (culprit := _wrongdoer(doc, sent, k, nxt, codes, w, "disapproval")):
+            # "said Maduro's remarks were unacceptable", "Langkah Austria yang tidak bersahabat":
+            # another state's act judged in one's own words is a condemnation
+            events.append(EventMention(DY.Condemnation, speaker, [culprit], [], None, date, "reported", [],
+                                       None, None, (sent.start, sent.end), trig))
+        elif not inside and (culprit := _wrongdoer(doc, sent, k, nxt, codes, w, "wrongdoing")):
             # "said Malaysia had violated ...", "menyebut ... dibunuh oleh agen Korea Utara": a wrong
             # told of another state in one's own words is an accusation
             events.append(EventMention(DY.Accusation, speaker, [culprit], [], None, date, "reported", [],
@@ -553,14 +567,16 @@ def _speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], fir
                                        (sent.start, sent.end), trig))
 
 
-def _wrongdoer(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | None], w: Words) -> ActorMention | None:
+def _wrongdoer(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | None], w: Words,
+               words: str) -> ActorMention | None:
     """The state a speech verb's complement (k, hi) says did wrong: the one named by "by"/"oleh"
-    after a wrongdoing word, else the nearest named before it; None without such a word."""
+    after a word of the list ``words`` (wrongdoing, disapproval), else the nearest named before
+    it; None without such a word."""
     for x in range(k + 1, hi):
-        n = w.at(doc, x, "wrongdoing", k + 1, hi)
+        n = w.at(doc, x, words, k + 1, hi)
         if not n or clauses.negated(doc, x, k + 1, w):
             continue
-        cands = [a for a in sent.mentions if k < a[0] < hi and coded(a[2]) and a[2].kind in ("state", "organization")
+        cands = [a for a in sent.mentions if k < a[0] < hi and coded(a[2]) and a[2].kind in ("state", "organization", "person")
                  and a[2].code not in own and not roles.locative(doc, a[0], w)]
         by = [a for a in cands if x + n <= a[0] <= x + n + 4 and
               any(w.at(doc, y, "passive_by", x + n, a[0]) for y in range(x + n, a[0]))]
