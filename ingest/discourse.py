@@ -192,6 +192,13 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published:
                     and o.sentence[0] <= e.sentence[0]]
             if prev:
                 e.date = DateValue.day(prev[-1].date.start + timedelta(days=1))
+    # two mentions of one event dated at two precisions ("pekan lalu" and "Rabu (25/1)"): the finer
+    for e in events:
+        if e.date is not None and e.date.precision != "day":
+            finer = [o.date for o in events if o.date is not None and o.date.precision == "day" and _same(o, e)
+                     and o.status == e.status and e.date.start <= o.date.start and o.date.end <= e.date.end]
+            if finer:
+                e.date = finer[0]
     # an undated mention of an event dated elsewhere in the article takes that date
     for e in events:
         if e.date is None:

@@ -319,6 +319,17 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         agents = passive[0]
     elif owners:
         agents = owners
+    elif trig.nominal and trig.type == "Summons":
+        # "the summoning of the ambassador on Friday", "Pemanggilan Dubes Swedia itu dilakukan pada
+        # Rabu": the summons told before, by whoever made it; what this mention adds is its time
+        envoy = roles.targets(doc, sent, trig.type, trig.target, j, obj_end, cl_hi, w)
+        codes = {t.code for t in envoy or ()}
+        # an envoy named without a state ("the summoning of the ambassador"): the last summons told
+        told = [e for e in events if e.type == DY.Summons and (codes & {t.code for t in e.targets} or not envoy)]
+        # else who did it, if named before it: "Kemlu melakukan pemanggilan terhadap Dubes ..."
+        agents = list(told[-1].agents) if told else roles.agents_left(doc, sent, i, cl_lo, w)
+        if agents and (envoy or told):
+            passive = (agents, list(envoy) if envoy else list(told[-1].targets))  # who summoned whom, settled here
     elif trig.nominal:
         after = [a for a in sent.mentions if j <= a[0] < min(cl_hi, obj_end + 3) and coded(a[2])]
         agents = [after[0][2]] if after else []
