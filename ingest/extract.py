@@ -296,6 +296,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     coordinated = False
     passive = None
     visit_end = None
+    extra: EventMention | None = None  # an event this one tells of besides itself (the accusation denied)
     if trig.passive and trig.type == "Agreement":
         agents = inversion.passive_parties(doc, sent, j, cl_hi, w)
         if not agents and len(sent.pair) == 2 and not any(w.at(doc, k, "passive_by", j, cl_hi) for k in range(j, cl_hi)):
@@ -311,6 +312,15 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
             return None
         codes = {a.code for a in agents}
         accusers = [e.agents for e in events[first:] if e.type == DY.Accusation and not codes & {a.code for a in e.agents}]
+        k = i - w.ending_at(doc, i, "relativizers", sent.lo)
+        if not accusers and w.ending_at(doc, k, "claim_nouns", sent.lo):
+            # "A, B dan C memutuskan hubungan dengan Qatar karena ..., sebuah tuduhan yang dibantah oleh
+            # Qatar": what the sentence's subjects said of the denier is the accusation denied
+            subjects = [a for a in roles.opening_subjects(doc, sent, w) if a.code not in codes]
+            if subjects:
+                accusers = [subjects]
+                extra = EventMention(DY.Accusation, subjects, list(agents), [], None, None, "reported", [], None, None,
+                                     (sent.start, sent.end), (doc[k - 1].idx, doc[k - 1].idx + len(doc[k - 1])))
         passive = (agents, list(accusers[-1]) if accusers else [])
     elif trig.passive:
         passive = inversion.passive_summons(doc, sent, i, j, cl_lo, cl_hi, w)
@@ -434,6 +444,9 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     ev = EventMention(getattr(DY, trig.type), agents, targets, [], topic, date, status, claimants, troops, place,
                       (sent.start, sent.end), (doc[i].idx, doc[j - 1].idx + len(doc[j - 1])), coordinated, claim_ref,
                       same_time, day_after)
+    if extra is not None:
+        extra.date = date
+        return [extra, ev]
     return _directions(ev) if symmetric else [ev]
 
 

@@ -97,7 +97,7 @@ def troops_before(doc: Doc, sent: Sent, i: int, cl_lo: int, objects: tuple[tuple
 def passive_parties(doc: Doc, sent: Sent, j: int, cl_hi: int, w: Words) -> list[ActorMention]:
     """The parties after a passive verb ending at token j: "by X and Y", "oleh kedua negara", "diteken X dan Y"."""
     k = j + w.at(doc, j, "passive_by", j, cl_hi)
-    if k == j and doc.lang_ == "en":
+    if k == j and doc.lang_ == "en" and not w.ending_at(doc, j, "passive_by"):  # "denied by": in the trigger
         return []
     group = group_ref(doc, sent, k, min(cl_hi, k + 4), w)
     if group:

@@ -23,7 +23,7 @@ from ingest.actors import ActorMention
 from ingest import clauses
 from ingest.clauses import Words
 
-__all__ = ["Sent", "coded", "opening_subject", "frame_date", "agents_left", "targets", "quoted_speaker", "after_coordinator", "participial",
+__all__ = ["Sent", "coded", "opening_subject", "opening_subjects", "frame_date", "agents_left", "targets", "quoted_speaker", "after_coordinator", "participial",
            "locative", "is_time", "group_ref", "demand_counts", "with_conjuncts", "object_and_time"]
 
 
@@ -190,6 +190,16 @@ def opening_subject(sent: Sent) -> list[ActorMention]:
         k += 1
     first = [a for a in sent.mentions if k <= a[0] <= k + 1 and coded(a[2])]
     return [first[0][2]] if first else []
+
+
+def opening_subjects(doc: Doc, sent: Sent, w: Words) -> list[ActorMention]:
+    """The actors a sentence opens with, after a fronted time ("Tiga minggu yang lalu, A, B, dan C
+    memutuskan ..."): its subject list."""
+    k = sent.lo
+    while k < sent.hi and (is_time(sent, k) or doc[k].text == ","):
+        k += 1
+    first = next((a for a in sent.mentions if k <= a[0] <= k + 1 and coded(a[2])), None)
+    return with_conjuncts(sent, first) if first is not None else []
 
 
 def pronoun_subject(doc: Doc, sent: Sent, i: int, w: Words) -> list[ActorMention]:
