@@ -12,6 +12,7 @@ IRIs follow docs/design.md: ``dyid:state/KOR``, ``dyid:org/NATO``, ``dyid:org/RU
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -76,6 +77,7 @@ class Actor:
     names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # all names per language
     adjectives: dict[str, tuple[str, ...]] = field(default_factory=dict)
     capitals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    regions: dict[str, tuple[str, ...]] = field(default_factory=dict)  # places in a state (regions.yaml)
     short: tuple[str, ...] = ()
     acts_for: URIRef | None = None
     international: bool = False
@@ -239,6 +241,10 @@ def _persons(data: dict[str, Any], states: dict[str, Actor], orgs: dict[str, Act
 def load_registry() -> Registry:
     """Read the registry files and CLDR once; the result is shared (treat it as read-only)."""
     states = _states(_read("states.yaml"))
+    for code, names in _read("regions.yaml").items():
+        if code not in states:
+            raise InputError(f"unknown ISO 3166-1 alpha-3 code {code!r}", where=str(resource("data", "actors", "regions.yaml")))
+        states[code] = dataclasses.replace(states[code], regions={k: _tuple(v) for k, v in names.items()})
     org_data = _read("organizations.yaml")
     orgs, organs = _organizations(org_data)
     # leaders.yaml: heads of state and government and foreign ministers since 2000, so that "Prime

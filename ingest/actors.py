@@ -142,6 +142,7 @@ def _lexicon(language: str) -> _Lexicon:
         add(names, f"state|{code}", [n for lg in ("en", "id") for n in st.names.get(lg, ())])
         add(names, f"adj|{code}", st.adjectives.get(lang, ()))
         add(names, f"cap|{code}", st.capitals.get(lang, ()) + st.capitals.get("en", ()))
+        add(names, f"region|{code}", st.regions.get(lang, ()) + st.regions.get("en", ()))
     for key, org in reg.organizations.items():
         add(names, f"org|{key}", [n for lg in ("en", "id") for n in org.names.get(lg, ())])
     for key, p in reg.persons.items():
@@ -221,8 +222,10 @@ def find_actors(article: Any, sentences: Sequence[Any]) -> list[ActorMention]:
     homes = (_dateline_code(article, lx), press or _lead_state(doc, units, article, lx), press)
     # capitals after a locative are places, not actors; extraction still needs the state they are
     # the capital of when they end a journey ("troops arrived in Minsk", "berkunjung ke Tokyo")
+    # regions ("the breakaway region of Abkhazia", "Dataran Tinggi Golan") are always places
     doc.user_data["dyad_places"] = [_mention(doc, u.i, u.j, lx.registry.states[u.key].iri, u.key, "state")
-                                    for u in units if u.cat == "cap" and _after_locative(doc, u.i, lx)]
+                                    for u in units if u.cat == "cap" and _after_locative(doc, u.i, lx)
+                                    or u.cat == "region"]
     memory = _State()
     mentions: list[ActorMention] = []
     covered: set[int] = set()
