@@ -132,7 +132,8 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
         mentions = _tok_spans(actors, starts, s, e)
         sent = Sent(lo, hi, s, e, mentions, _tok_spans(times, starts, s, e), roles.np_coordinators(doc, mentions, w), pair,
                     _tok_spans(doc.user_data.get("dyad_places", []), starts, s, e), previous=previous,
-                    prev_span=spans[-1] if spans else None, prev2_span=spans[-2] if len(spans) > 1 else None)
+                    prev_span=spans[-1] if spans else None, prev2_span=spans[-2] if len(spans) > 1 else None,
+                    all_mentions=all_mentions)
         spans.append((s, e))
         # at one start the longest phrase wins ("called on" over "called", "was summoned" over "summoned")
         found = [(i, j, entries[int(doc.vocab.strings[mid])]) for mid, i, j in matcher(doc[lo:hi])]
@@ -576,6 +577,11 @@ def _speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], fir
         elif claimed:  # "said that Russia had transferred 10,000 troops to the left bank": still an accusation
             events.append(EventMention(DY.Accusation, speaker, list(claimed[0]), [], None, date, "reported", [],
                                        None, None, (sent.start, sent.end), trig))
+        elif not inside and (addressee := _wrongdoer(doc, sent, k, nxt, codes, w, "obligation", near=3)):
+            # "reiterated that Spain's officials should abide by ...", "China lebih baik
+            # menginformasikan ...": what another state must do, said by a state, is a demand
+            events.append(EventMention(DY.Demand, speaker, [addressee], [], None, date, "reported", [],
+                                       None, None, (sent.start, sent.end), trig))
         elif not inside and (culprit := _wrongdoer(doc, sent, k, nxt, codes, w, "disapproval")):
             # "said Maduro's remarks were unacceptable", "Langkah Austria yang tidak bersahabat":
             # another state's act judged in one's own words is a condemnation
@@ -592,10 +598,11 @@ def _speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], fir
 
 
 def _wrongdoer(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | None], w: Words,
-               words: str) -> ActorMention | None:
+               words: str, near: int | None = None) -> ActorMention | None:
     """The state a speech verb's complement (k, hi) says did wrong: the one named by "by"/"oleh"
     after a word of the list ``words`` (wrongdoing, disapproval), else the nearest named before
-    it; None without such a word."""
+    it (ending at most ``near`` tokens before it, when given: the subject of "should"); None
+    without such a word."""
     for x in range(k + 1, hi):
         n = w.at(doc, x, words, k + 1, hi)
         if not n or clauses.negated(doc, x, k + 1, w):
@@ -604,7 +611,9 @@ def _wrongdoer(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | None], w: W
                  and a[2].code not in own and not roles.locative(doc, a[0], w)]
         by = [a for a in cands if x + n <= a[0] <= x + n + 4 and
               any(w.at(doc, y, "passive_by", x + n, a[0]) for y in range(x + n, a[0]))]
-        before = [a for a in cands if a[1] <= x]
+        before = [a for a in cands if a[1] <= x and (near is None or x - a[1] <= near)]
+        if near is not None:
+            by = []
         if by:
             return by[0][2]
         if before:

@@ -49,6 +49,8 @@ class Sent:
     # the two sentences before (character spans): where an anaphoric "the move" points back to
     prev_span: tuple[int, int] | None = None
     prev2_span: tuple[int, int] | None = None
+    # every actor mention of the article (token spans): who speaks a quote closed sentences later
+    all_mentions: list[tuple[int, int, ActorMention]] = field(default_factory=list)
 
 
 def coded(m: ActorMention) -> bool:
@@ -242,6 +244,12 @@ def quoted_speaker(doc: Doc, sent: Sent, i: int, w: Words) -> list[ActorMention]
                 return [speaker[0][2]]
     # 'X stated, "We call upon ..."': the quote opened after a speech verb and its speaker
     opens = [k for k in range(sent.lo, i) if doc[k].text in ('"', "“")]
+    if opens and len([k for k in range(sent.lo, i) if doc[k].text in _QUOTES]) % 2 == 1 \
+            and not any(doc[k].text in _QUOTES for k in range(i, sent.hi)):
+        # '"Kami mendesak AS ... . Hal ini ...," ungkap Hua.': closed, and said, sentences later
+        later = _speaker_after(doc, sent, sent.hi, w)
+        if later:
+            return later
     if opens and len([k for k in range(sent.lo, i) if doc[k].text in _QUOTES]) % 2 == 1:
         o = opens[-1]
         k = o - 1
@@ -250,6 +258,24 @@ def quoted_speaker(doc: Doc, sent: Sent, i: int, w: Words) -> list[ActorMention]
         if k > sent.lo and w.ending_at(doc, k + 1, "speech", sent.lo):
             verb = k + 1 - w.ending_at(doc, k + 1, "speech", sent.lo)
             return agents_left(doc, sent, verb, sent.lo, w)[:1]
+    return []
+
+
+def _speaker_after(doc: Doc, sent: Sent, k: int, w: Words, reach: int = 80) -> list[ActorMention]:
+    """The speaker named right after the first closing quote from token k on (within ``reach``
+    tokens): '...," ungkap Hua', '...," the ministry said'."""
+    for q in range(k, min(len(doc), k + reach)):
+        if doc[q].text == "“":
+            return []  # a new quote opens: the one we are in was closed unattributed (a straight one closes it)
+        if doc[q].text not in ('"', "”"):
+            continue
+        after = [a for a in sent.all_mentions if q < a[0] <= q + 4 and coded(a[2])]
+        n = q + 1
+        if n < len(doc) and doc[n].text == ",":
+            n += 1
+        if after and (w.at(doc, n, "attribution", n, len(doc)) or w.at(doc, after[0][1], "attribution", n, len(doc))):
+            return [after[0][2]]  # '..., " ungkap Hua', '...," the Chinese ministry said'
+        return []
     return []
 
 

@@ -169,7 +169,15 @@ def _add_months(d: date, n: int) -> tuple[int, int]:
     return k // 12, k % 12 + 1
 
 
-def _shift(unit: str, n: int, p: date) -> DateValue:
+def _shift(unit: str, n: int, p: date) -> DateValue | None:
+    """``n`` units from ``p``; None past the calendar's range ("110000 minggu lalu")."""
+    try:
+        return _shift_unchecked(unit, n, p)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _shift_unchecked(unit: str, n: int, p: date) -> DateValue:
     if unit == "day":
         return DateValue.day(p + timedelta(days=n))
     if unit == "week":
