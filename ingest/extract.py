@@ -269,7 +269,14 @@ def _number(doc: Doc, lo: int, hi: int, w: Words) -> int | None:
 
 
 def _subject_agents(doc: Doc, sent: Sent, i: int, w: Words, matcher: PhraseMatcher) -> list[ActorMention]:
-    """The sentence subject, for a verb without its own: the agent of the sentence's first verb."""
+    """The sentence subject, for a verb without its own: the agent of the sentence's first verb,
+    or, after "but"/"tetapi", the subject of that clause ("..., but China insisted ... and ordered")."""
+    turn = [k for k in range(sent.lo, i) if w.at(doc, k, "contrast", sent.lo, i)]
+    if turn:
+        k = turn[-1] + w.at(doc, turn[-1], "contrast", sent.lo, i)
+        subject = [a for a in sent.mentions if k <= a[0] <= k + 2 and coded(a[2])]
+        if subject:
+            return [subject[0][2]]
     head = _first_verb(doc, sent, w, matcher)
     if head is not None and head < i:
         return roles.agents_left(doc, sent, head, sent.lo, w)
@@ -355,6 +362,11 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
             # "summoned the envoy to demand that ...", "memanggil dubes untuk meminta ...": the
             # purpose is the summoner's (after "urged X to" the infinitive would be X's; of a
             # call told in both directions, the one told first)
+            agents = list(next(e for e in main if e.trigger == main[-1].trigger).agents)
+            coordinated = True
+        elif adjunct and main:
+            # ", demanding an apology" after "Israel summoned ... and declared ...": the participle
+            # is the nearest act's (the one told first of a pair)
             agents = list(next(e for e in main if e.trigger == main[-1].trigger).agents)
             coordinated = True
         else:
