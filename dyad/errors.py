@@ -55,3 +55,4 @@ class RemoteError(DyadError):
     """A remote SPARQL endpoint failed, refused, or returned a truncated answer."""
 
     exit_code = 2
+    cut_off = False  # the connection broke while the request body was still being sent

@@ -32,12 +32,13 @@ from typing import Iterable, Iterator
 import click
 import pyoxigraph as ox
 
-from dyad.errors import UsageError
+from dyad.errors import RemoteError, UsageError
 from dyad.namespace import ACTORS_GRAPH, DERIVED_GRAPH, ENTITIES_GRAPH, ONTOLOGY_GRAPH
 from dyad.remote import Credentials, Endpoints, Http, StoreType, endpoints, http_error
 from dyad.store import Store
 
 BATCH_SIZE = 10_000
+MIN_SPLIT = 250  # the smallest half a cut-off batch is split into
 _NO_GSP = (404, 405, 501)
 _OK = (200, 201, 204)
 _BLANK = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }"
@@ -86,7 +87,7 @@ def push_store(store: Store, targets: Endpoints, *, http: Http, graph: str | Non
         for source in _graphs(store):
             target = destination or ox.NamedNode(str(source))
             for batch in _batches(store, ox.NamedNode(str(source)), batch_size):
-                sender.send(target, batch, replace=target.value not in replaced)
+                _send_split(sender, target, batch, replace=target.value not in replaced)
                 replaced.add(target.value)
                 report.graphs[target.value] = report.graphs.get(target.value, 0) + len(batch)
                 bar.update(len(batch))
@@ -94,6 +95,20 @@ def push_store(store: Store, targets: Endpoints, *, http: Http, graph: str | Non
     report.endpoint = targets.gsp if sender.method == "gsp" else (targets.update or "")
     report.seconds = time.monotonic() - started
     return report
+
+
+def _send_split(sender: _Sender, graph: ox.NamedNode, batch: list[ox.Triple], *, replace: bool) -> None:
+    """Send a batch; when the server hangs up mid-body, send it again in halves (never a batch
+    with blank nodes: those must arrive in one request)."""
+    try:
+        sender.send(graph, batch, replace=replace)
+    except RemoteError as exc:
+        blank = any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in batch)
+        if not exc.cut_off or len(batch) < 2 * MIN_SPLIT or blank:
+            raise
+        half = len(batch) // 2
+        _send_split(sender, graph, batch[:half], replace=replace)
+        _send_split(sender, graph, batch[half:], replace=False)
 
 
 def _graphs(store: Store) -> list[str]:

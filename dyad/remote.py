@@ -164,7 +164,11 @@ class Http:
             return exc.code, dict(exc.headers.items()) if exc.headers else {}, exc.read()
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise RemoteError(f"cannot reach {url}: {reason}; is the store running?") from None
+            error = RemoteError(f"cannot reach {url}: {reason}; is the store running?")
+            # the server hung up while we were still sending: it answered (often a 401 challenge
+            # for Digest auth) before reading a large body; a smaller one gets through
+            error.cut_off = isinstance(reason, (BrokenPipeError, ConnectionResetError))
+            raise error from None
         except ValueError as exc:  # urllib: an authentication scheme it does not speak
             raise RemoteError(f"{url}: {exc}") from None
 

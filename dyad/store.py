@@ -109,7 +109,7 @@ class Store:
             elif read_only:
                 if not self.path.exists():
                     raise StoreError(f"no store at {self.path}; create one with 'dyad load' or 'dyad ingest'")
-                self._ox = ox.Store.read_only(str(self.path))
+                self._ox = self._open_read_only(self.path)
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._ox = ox.Store(str(self.path))
@@ -120,6 +120,17 @@ class Store:
                     "another write); stop it, or query it with --read-only", where=str(self.path)
                 ) from None
             raise StoreError(f"cannot open store: {exc}", where=str(self.path)) from None
+
+    @staticmethod
+    def _open_read_only(path: Path) -> ox.Store:
+        """A read-only view; a store whose writer was killed before it finished creating or
+        recovering it is first opened for writing once (RocksDB recovers on a writable open;
+        a live writer's lock makes that fail as "in use", as it should)."""
+        try:
+            return ox.Store.read_only(str(path))
+        except RuntimeError:
+            ox.Store(str(path)).flush()
+            return ox.Store.read_only(str(path))
 
     # -- reading ----------------------------------------------------------------------------
 
