@@ -158,7 +158,8 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, endp
     if endpoint:
         from dyad.remote import query_remote
 
-        click.echo(query_remote(endpoint, q, values, fmt), nl=False)
+        text = query_remote(endpoint, q, values, fmt)
+        click.echo(text, nl=not text.endswith("\n"))  # a shell prompt never lands on the last line
         return
     store = open_store(store_dir, read_only=True)
     answer = queries.solutions(store, q, values)
@@ -166,7 +167,9 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, endp
         click.echo(queries.table(answer))
     else:
         out = sys.stdout.buffer
-        answer.serialize(out, RESULT_FORMATS[fmt])
+        answer.serialize(out, RESULT_FORMATS[fmt])  # streamed
+        if fmt in ("json", "xml"):
+            out.write(b"\n")  # they end without one: a shell prompt would land on the last line
         out.flush()
 
 

@@ -30,9 +30,17 @@ def test_query_json_is_sparql_results(dyad, store_dir: Path) -> None:
     ran = dyad("query", "dyads", "--format", "json", "--param", "status=any", store=store_dir)
     assert ran.code == 0, ran.err
     doc = json.loads(ran.out)
+    assert ran.out.endswith("}\n")  # the answer ends with a newline, so a prompt starts on its own line
     assert doc["head"]["vars"] == ["agent_code", "target_code", "type", "events"]
     top = doc["results"]["bindings"][0]
     assert (top["agent_code"]["value"], top["type"]["value"], top["events"]["value"]) == ("PRK", "TroopDeployment", "2")
+
+
+def test_query_xml_ends_with_a_newline(dyad, store_dir: Path) -> None:
+    dyad("load", str(SAMPLE), store=store_dir)
+    ran = dyad("query", "dyads", "--format", "xml", store=store_dir)
+    assert ran.code == 0, ran.err
+    assert ran.out.endswith("</sparql>\n"), ran.out[-40:]
 
 
 def test_query_table_and_list(dyad, store_dir: Path) -> None:
