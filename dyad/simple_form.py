@@ -446,10 +446,7 @@ def _add_row(out: SimpleSource, row: _Row, actors: ActorIndex, known: Known | No
     folded = False
     for k in known(etype, agents, targets) if known and agents else []:
         if identity.compatible(k.date, date):  # one event, many reports: the stored description wins
-            ev, folded = k.iri, True
-            for t in k.core:
-                if t[1] != DY.about:
-                    g.add(t)
+            ev, folded = identity.fold(g, ev, k), True
             if resubmitted(ev, report_iri(ev, src)):
                 break
             out.problems.append(RowProblem(

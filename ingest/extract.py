@@ -357,16 +357,13 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     else:
         adjunct = roles.participial(doc, sent, i, w)
         main = [e for e in events[first:] if e.trigger[0] < doc[i].idx]
-        if not adjunct and main and main[-1].type in (DY.Summons, DY.Consultation) \
-                and main[-1].trigger[1] < doc[i].idx - 4 and w.ending_at(doc, i, "purpose", sent.lo):
-            # "summoned the envoy to demand that ...", "memanggil dubes untuk meminta ...": the
-            # purpose is the summoner's (after "urged X to" the infinitive would be X's; of a
-            # call told in both directions, the one told first)
-            agents = list(next(e for e in main if e.trigger == main[-1].trigger).agents)
-            coordinated = True
-        elif adjunct and main:
-            # ", demanding an apology" after "Israel summoned ... and declared ...": the participle
-            # is the nearest act's (the one told first of a pair)
+        # "summoned the envoy to demand that ...", "memanggil dubes untuk meminta ...": the purpose
+        # is the summoner's (after "urged X to" the infinitive would be X's); ", demanding an
+        # apology" after "Israel summoned ... and declared ...": the participle is the nearest act's
+        purpose = bool(main) and main[-1].type in (DY.Summons, DY.Consultation) \
+            and main[-1].trigger[1] < doc[i].idx - 4 and bool(w.ending_at(doc, i, "purpose", sent.lo))
+        if main and (adjunct or purpose):
+            # of an act told in both directions (a call), the one told first
             agents = list(next(e for e in main if e.trigger == main[-1].trigger).agents)
             coordinated = True
         else:
@@ -621,11 +618,9 @@ def _wrongdoer(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | None], w: W
             continue
         cands = [a for a in sent.mentions if k < a[0] < hi and coded(a[2]) and a[2].kind in ("state", "organization", "person")
                  and a[2].code not in own and not roles.locative(doc, a[0], w)]
-        by = [a for a in cands if x + n <= a[0] <= x + n + 4 and
-              any(w.at(doc, y, "passive_by", x + n, a[0]) for y in range(x + n, a[0]))]
+        by = [] if near is not None else [a for a in cands if x + n <= a[0] <= x + n + 4 and
+                                         any(w.at(doc, y, "passive_by", x + n, a[0]) for y in range(x + n, a[0]))]
         before = [a for a in cands if a[1] <= x and (near is None or x - a[1] <= near)]
-        if near is not None:
-            by = []
         if by:
             return by[0][2]
         if before:
