@@ -34,6 +34,8 @@ __all__ = ["SentenceInfo", "article_rules", "definite_object", "last_actor", "re
 
 # what an undated event may borrow a date from (see _scene_dates)
 _BORROWERS = frozenset({DY.Demand, DY.Condemnation, DY.Statement, DY.Accusation, DY.Denial})
+# how many sentences on one actor's statement may still be told without a new date (_statement_dates)
+_STATEMENT_SPAN = 5
 
 
 @dataclass(frozen=True)
@@ -241,6 +243,32 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published:
                 if not e.targets:
                     e.targets = [a for a in events[acc[0]].agents if a.code not in codes]
     _reference_times(events, list(scenes), published)
+    _statement_dates(events, list(scenes))
+
+
+def _statement_dates(events: list[Any], scenes: list[SentenceInfo]) -> None:
+    """A statement goes on over several paragraphs and is dated once: "China menyesalkan ...,"
+    demikian pernyataan MFA, Sabtu. ... MFA mendesak AS ...". An undated protest, demand,
+    accusation or denial takes the date of the same actor's last dated one told in the few
+    sentences before it, when no other actor's dated act comes between (that starts another
+    scene)."""
+    index = {s.start: n for n, s in enumerate(scenes)}
+    spoken = (DY.Demand, DY.Condemnation, DY.Accusation, DY.Denial, DY.Statement)
+    for n, e in enumerate(events):
+        if e.date is not None or e.type not in spoken or e.status != "reported" or e.sentence[0] not in index:
+            continue
+        here = index[e.sentence[0]]
+        codes = {a.code for a in e.agents}
+        for o in reversed(events[:n]):
+            if o.date is None or o.sentence[0] not in index or o.sentence[0] >= e.sentence[0]:
+                continue
+            if here - index[o.sentence[0]] > _STATEMENT_SPAN:
+                break
+            if {a.code for a in o.agents} != codes:
+                break
+            if o.type in spoken and o.status == "reported" and o.date.precision in ("day", "week"):
+                e.date = o.date
+                break
 
 
 def definite_object(doc: Doc, j: int, hi: int, w: Words) -> int | None:

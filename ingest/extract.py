@@ -509,6 +509,9 @@ def _date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None) -> D
     framed = roles.frame_date(doc, sent, i, w) if frame is None else None
     if framed is not None:
         return framed
+    said = roles.quote_time(doc, sent, i, w)
+    if said is not None:
+        return said
     nxt = roles.object_and_time(doc, sent, hi, w)
     if nxt is not None:
         return nxt

@@ -31,7 +31,7 @@ from ingest.article import Article
 __all__ = ["Sentence", "pipeline", "sentences"]
 
 _WRAP = 60                       # a line this long without final punctuation is hard-wrapped
-_FINAL = re.compile(r"[.!?:;\"”’')\]`]\s*$")
+_FINAL = re.compile(r"[.!?:;\"”’')\]`|]\s*$")  # "|": a caption or menu separator ends its line
 _QUOTES = "\"“'‘«"
 
 

@@ -23,7 +23,7 @@ from ingest.actors import ActorMention
 from ingest import clauses
 from ingest.clauses import Words
 
-__all__ = ["Sent", "coded", "opening_subject", "opening_subjects", "frame_date", "agents_left", "targets", "quoted_speaker", "after_coordinator", "participial",
+__all__ = ["Sent", "coded", "opening_subject", "opening_subjects", "frame_date", "agents_left", "targets", "quoted_speaker", "quote_time", "after_coordinator", "participial",
            "locative", "is_time", "group_ref", "demand_counts", "with_conjuncts", "object_and_time"]
 
 
@@ -150,7 +150,8 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words) -> list[ActorMe
     cur = best
     while True:
         before = cur[0] - 1
-        before -= w.ending_at(doc, cur[0], "determiners", lo)  # "the GCC and the European Union"
+        before -= w.ending_at(doc, cur[0], "determiners", lo) or \
+            w.ending_at(doc, cur[0], "possessives", lo)  # "the GCC and the European Union", "and his"
         joined = before >= lo and (w.at(doc, before, "pair_joiners", lo) or before in sent.np_and)
         if joined and before - 1 >= lo and doc[before - 1].text == "," and (before - 1) in sent.np_and:
             before -= 1  # "Iran, dan Pakistan": the serial comma
@@ -259,6 +260,27 @@ def quoted_speaker(doc: Doc, sent: Sent, i: int, w: Words) -> list[ActorMention]
             verb = k + 1 - w.ending_at(doc, k + 1, "speech", sent.lo)
             return agents_left(doc, sent, verb, sent.lo, w)[:1]
     return []
+
+
+def quote_time(doc: Doc, sent: Sent, i: int, w: Words) -> Any:
+    """The time of the attribution that closes the quote the verb at i stands in: '"Kami
+    mendesak AS ...," kata juru bicara Hua, Jumat (5/10)': the quote was said then."""
+    before = [k for k in range(sent.lo, i) if doc[k].text in _QUOTES]
+    if before and (len(before) % 2 == 0 or doc[before[-1]].text == "”"):
+        return None  # the verb stands after a closed quote, in the reporter's own words
+    for q in range(i + 1, sent.hi):
+        if doc[q].text == "“":
+            return None
+        if doc[q].text not in ('"', "”") or doc[q - 1].text not in _QUOTE_ENDS and not doc[q - 1].is_punct:
+            continue
+        n = q + 1 + (q + 1 < sent.hi and doc[q + 1].text == ",")
+        said = any(w.at(doc, k, "attribution", n, sent.hi) or w.at(doc, k, "attribution_pronominal", n, sent.hi)
+                   for k in range(n, min(sent.hi, n + 6)))
+        if not said:
+            return None
+        inside = [(a, m.value) for a, b, m in sent.times if a > q and m.value is not None]
+        return min(inside, key=lambda x: x[0])[1] if inside else None
+    return None
 
 
 def _speaker_after(doc: Doc, sent: Sent, k: int, w: Words, reach: int = 80) -> list[ActorMention]:
