@@ -118,6 +118,7 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
     body_start = getattr(article, "body_start", 0)
     events: list[EventMention] = []
     pair: list[ActorMention] = []
+    arrivals: list[ActorMention] = []
     previous: list[ActorMention] = []
     all_mentions = _tok_spans(actors, starts, 0, len(article.text))
     scenes: list[discourse.SentenceInfo] = []
@@ -133,7 +134,7 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
         sent = Sent(lo, hi, s, e, mentions, _tok_spans(times, starts, s, e), roles.np_coordinators(doc, mentions, w), pair,
                     _tok_spans(doc.user_data.get("dyad_places", []), starts, s, e), previous=previous,
                     prev_span=spans[-1] if spans else None, prev2_span=spans[-2] if len(spans) > 1 else None,
-                    all_mentions=all_mentions)
+                    all_mentions=all_mentions, arrivals=arrivals)
         spans.append((s, e))
         # at one start the longest phrase wins ("called on" over "called", "was summoned" over "summoned")
         found = [(i, j, entries[int(doc.vocab.strings[mid])]) for mid, i, j in matcher(doc[lo:hi])]
@@ -215,6 +216,10 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
                 cl_lo = clauses.clause_start(doc, sent.lo, i, w, commas=False, skip=sent.np_and)
                 back = inversion.troops_before(doc, sent, i, cl_lo, trig.objects, trig.window, w)
                 if back is None:
+                    cl_hi = clauses.clause_end(doc, i, sent.hi, w, commas=True, skip=sent.np_and)
+                    went = inversion.unowned_arrival(doc, sent, i, j, cl_lo, cl_hi, trig.objects, trig.window, w)
+                    if went is not None and not clauses.negated(doc, i, cl_lo, w):
+                        sent.arrivals.append(went)
                     continue
                 troops, owners = _number(doc, max(cl_lo, back[0] - 4), back[0], w), back[2]
             elif hit is None:
@@ -422,7 +427,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         # in Timor Leste: they go where the story's troops went
         went = [e for e in events if e.type == DY.TroopDeployment and e.targets and e.sentence[0] < sent.start
                 and not ({t.code for t in e.targets} & codes)]
-        targets = list(went[-1].targets) if went else []
+        targets = list(went[-1].targets) if went else [a for a in sent.arrivals[-1:] if a.code not in codes]
     if (trig.requires_target or trig.type == "Consultation") and not targets and not (symmetric and len(agents) > 1) \
             and not (trig.type == "TroopDeployment" and not named_target and obj_end > j
                      and _sent_somewhere(doc, obj_end, cl_hi, w)):

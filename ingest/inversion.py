@@ -24,6 +24,7 @@ Words come from ``data/lexicons/<lang>/triggers.yaml`` (``words: passive_by``, `
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from spacy.tokens import Doc
@@ -32,7 +33,7 @@ from ingest.actors import ActorMention
 from ingest.clauses import Words
 from ingest.roles import Sent, coded, envoys_listed, group_ref, is_time, locative, with_conjuncts
 
-__all__ = ["passive_parties", "passive_summons", "relative_denial", "story_destination", "troops_before"]
+__all__ = ["passive_parties", "passive_summons", "relative_denial", "story_destination", "troops_before", "unowned_arrival"]
 
 
 def passive_summons(doc: Doc, sent: Sent, i: int, j: int, cl_lo: int, cl_hi: int,
@@ -80,10 +81,29 @@ def troops_before(doc: Doc, sent: Sent, i: int, cl_lo: int, objects: tuple[tuple
                 break
         if hit:
             break
-    if hit is None:
+    found = _owned(doc, sent, hit, cl_lo, w) if hit is not None else None
+    if found is None:
+        found = _opening_troops(doc, sent, i, objects, w)
+    return found
+
+
+def unowned_arrival(doc: Doc, sent: Sent, i: int, j: int, cl_lo: int, cl_hi: int,
+                    objects: tuple[tuple[str, ...], ...], window: int, w: Words) -> ActorMention | None:
+    """The state troops of no named owner went to: "Pasukan Asing Tiba di Timor Leste",
+    "Foreign troops arrive in East Timor"."""
+    lo = max(cl_lo, i - window - 3)
+    if not any(all(k + n < i and doc[k + n].lower_ == o[n] for n in range(len(o))) for k in range(lo, i) for o in objects):
         return None
+    for a in sent.mentions:
+        if j <= a[0] < min(cl_hi, j + 3) and a[2].kind == "state" and coded(a[2]) and (
+                w.ending_at(doc, a[0], "destination", j) or w.ending_at(doc, a[0], "place", j)):
+            return a[2]
+    return None
+
+
+def _owned(doc: Doc, sent: Sent, hit: tuple[int, int], lo: int, w: Words) -> tuple[int, int, list[ActorMention]] | None:
     s, e = hit
-    if any(w.at(doc, k, "negation", cl_lo, s) for k in range(max(cl_lo, s - 5), s)):
+    if any(w.at(doc, k, "negation", lo, s) for k in range(max(lo, s - 5), s)):
         return None  # "Tidak ada satu pun tentara Kenya yang dikirim", "Not a single Serbian soldier ... crossed"
     # the owner sits inside the noun phrase: "Russian soldiers", "U.S. Marines", "tentara Rusia"
     owners = [a for a in sent.mentions if coded(a[2]) and not locative(doc, a[0], w) and s - 2 <= a[0] <= e]
@@ -91,6 +111,30 @@ def troops_before(doc: Doc, sent: Sent, i: int, cl_lo: int, objects: tuple[tuple
         return None
     owner = min(owners, key=lambda a: abs(a[0] - s))
     return s, e, [owner[2]]
+
+
+def _opening_troops(doc: Doc, sent: Sent, i: int, objects: tuple[tuple[str, ...], ...],
+                    w: Words) -> tuple[int, int, list[ActorMention]] | None:
+    """The troops that open the sentence, however long what describes them before the verb:
+    "Sebanyak 1.169 prajurit TNI (yang) tergabung dalam Satgas ..., diberangkatkan menuju Lebanon",
+    "Para prajurit TNI yang tergabung dalam Pasukan Garuda berangkat menuju Lebanon". Another act
+    or a speech verb in between takes the verb away from them."""
+    k = sent.lo
+    for _ in range(4):  # "Sebanyak 1.169", "About 300 of the", "Para"
+        n = w.at(doc, k, "quantifiers", sent.lo, i)
+        if n:
+            k += n
+        elif re.fullmatch(r"\d[\d.,]*", doc[k].text) or w.at(doc, k, "thousand", k, i):
+            k += 1
+        else:
+            break
+    owner = next((a for a in sent.mentions if a[0] == k and coded(a[2])), None)
+    if owner is not None and doc.lang_ == "en":
+        k = owner[1]  # "300 Australian soldiers": the owner before the noun
+    o = next((o for o in objects if k + len(o) < i and all(doc[k + n].lower_ == o[n] for n in range(len(o)))), None)
+    if o is None or any(x in sent.verbs or w.at(doc, x, "speech", sent.lo, i) for x in range(k + len(o), i)):
+        return None
+    return _owned(doc, sent, (k, k + len(o)), sent.lo, w)
 
 
 

@@ -51,6 +51,9 @@ class Sent:
     prev2_span: tuple[int, int] | None = None
     # every actor mention of the article (token spans): who speaks a quote closed sentences later
     all_mentions: list[tuple[int, int, ActorMention]] = field(default_factory=list)
+    # where troops of no named state arrived ("Pasukan Asing Tiba di Timor Leste"): shared by the
+    # article's sentences, the destination of a later "Malaysia mengirimkan 209 pasukan"
+    arrivals: list[ActorMention] = field(default_factory=list)
 
 
 def coded(m: ActorMention) -> bool:
