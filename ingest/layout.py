@@ -147,6 +147,9 @@ _CREDIT = re.compile(r"\s*(?:\(?\b(?:Foto|Photo|Image|Gambar|Ilustrasi)\b\s*(?:v
                      re.I)
 _DATELINE = re.compile(r"(?P<place>[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3})(?:,\s*(?P<when>[A-Za-z]{3,9}\.?\s+\d{1,2}))?"
                        r"(?:\s*\((?P<agency>[^()\n]{2,40})\))?\s+[-–—]{1,2}\s+")
+# after a date that opens a line: "(KAMPALA) — " or " — ", then the lead (more than this many characters)
+_DATED_LEAD = re.compile(r"\s*(?:\((?P<place>[A-Z][A-Z .'-]{1,30})\)\s*)?[-–—]{1,2}\s+")
+_LEAD_AFTER_DATE = 40
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)]$")
 
 
@@ -206,6 +209,19 @@ def _recognise(text: str, start: int = 0) -> _Head:
             head.published = head.published or when[0]
             continue
         if when := _parse_datetime(line):
+            rest = line[_DATETIME.match(line).end():]  # type: ignore[union-attr]
+            if len(rest.strip()) > _LEAD_AFTER_DATE:
+                # "Feb 13, 2007 (KAMPALA) — Uganda's parliament voted ...": the date and dateline open the lead
+                lead = _DATED_LEAD.match(rest)
+                if lead is None:
+                    head.body_start = s_off
+                    break
+                head.published = head.published or when[0]
+                if lead["place"]:
+                    head.dateline = " ".join(w.capitalize() for w in lead["place"].split())
+                head.body_start = s_off + len(line) - len(rest) + lead.end()
+                meta = True
+                break
             if not when[1] or head.published is None:
                 head.published = when[0] if not when[1] or head.published is None else head.published
             meta = True
