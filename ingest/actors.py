@@ -416,7 +416,14 @@ def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _Stat
         return _organ_mention(doc, k, pos, organ, code, lx, memory, homes)
     # a name after the title: a registry person or a new one
     person_unit = at.get(pos)
-    name_end = pos
+    if person_unit is not None and person_unit.cat in ("person", "short") and (
+            (code is not None and lx.registry.persons[person_unit.key].code not in (None, code))
+            or (person_unit.j < len(doc) and person_unit.j not in at and _is_name_token(doc[person_unit.j]))):
+        # "Canadian High Commissioner Cameron MacKay" is not David Cameron: a registry name that
+        # disagrees with the title's state, or is only the first of the names, is someone else
+        name_end, person_unit = person_unit.j, None
+    else:
+        name_end = pos
     if person_unit is not None and person_unit.cat in ("person", "short"):
         name_end = person_unit.j
     else:
