@@ -6,9 +6,11 @@ BIN := $(VENV)/bin
 DYAD_STORE ?= $(CURDIR)/.dyad/demo-store
 export DYAD_STORE
 # What the tests start or drive besides Python: HermiT needs Java, the remote tests a Virtuoso
-# server, the export tests rapper, the web page test Debian's chromium.
-SYSTEM_TOOLS := java virtuoso-t rapper chromium
-SYSTEM_PACKAGES := default-jre-headless virtuoso-opensource raptor2-utils chromium
+# server, the export tests rapper, the web page test Debian's chromium, the client tests Node.js
+# (Comunica, installed from the npm registry into tests/clients by npm ci).
+SYSTEM_TOOLS := java virtuoso-t rapper chromium node npm
+SYSTEM_PACKAGES := default-jre-headless virtuoso-opensource raptor2-utils chromium nodejs npm
+CLIENTS := tests/clients/node_modules/.package-lock.json
 
 .PHONY: demo test bench venv system-deps clean
 
@@ -35,7 +37,10 @@ demo: venv
 	$(BIN)/dyad ingest data/samples/article-id-2024-10-24.txt
 	$(BIN)/dyad query who-did-what --param status=any
 
-test: venv system-deps
+$(CLIENTS): tests/clients/package.json tests/clients/package-lock.json
+	cd tests/clients && npm ci --no-audit --no-fund --silent
+
+test: venv system-deps $(CLIENTS)
 	$(BIN)/python -m pytest
 
 # sizes 10k and 100k; the 1M size on request: make bench BENCH_ARGS="--sizes 1m"

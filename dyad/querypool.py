@@ -43,28 +43,70 @@ ACCEPT_SELECT = {
     "text/csv": "csv", "text/tab-separated-values": "tsv",
 }
 ACCEPT_GRAPH = {
-    "text/turtle": "turtle", "application/x-turtle": "turtle", "application/n-triples": "ntriples",
-    "application/ld+json": "jsonld", "application/json": "jsonld", "application/rdf+xml": "rdfxml",
+    "text/turtle": "turtle", "application/x-turtle": "turtle", "application/turtle": "turtle",
+    "application/n-triples": "ntriples", "text/plain": "ntriples",
+    "application/ld+json": "jsonld", "application/x-json+ld": "jsonld", "application/json": "jsonld",
+    "application/rdf+xml": "rdfxml",
+    # N3 is a superset of Turtle: a Turtle document is an N3 one (SPARQLWrapper's N3, Jena's "n3")
+    "text/n3": "turtle", "text/rdf+n3": "turtle", "application/n3": "turtle",
 }
-# ?format= keys, per kind of answer (json of a graph is JSON-LD, xml of a graph RDF/XML)
+# ?format= keys, per kind of answer (json of a graph is JSON-LD, xml of a graph RDF/XML); the
+# spellings third-party clients send are here too (SPARQLWrapper: "json-ld", "rdf+xml", "n3", "rdf")
 FORMAT_PARAM = {
-    "select": {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv"},
-    "ask": {"json": "json", "xml": "xml"},
-    "graph": {"turtle": "turtle", "ttl": "turtle", "ntriples": "ntriples", "nt": "ntriples",
-              "jsonld": "jsonld", "json": "jsonld", "rdfxml": "rdfxml", "xml": "rdfxml"},
+    "select": {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "srj": "json", "srx": "xml"},
+    # CSV and TSV define no boolean; like Oxigraph and Jena, Dyad answers ASK with "true" or "false"
+    "ask": {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "srj": "json", "srx": "xml"},
+    "graph": {"turtle": "turtle", "ttl": "turtle", "n3": "turtle", "ntriples": "ntriples", "nt": "ntriples",
+              "n-triples": "ntriples", "jsonld": "jsonld", "json-ld": "jsonld", "json": "jsonld",
+              "rdfxml": "rdfxml", "rdf+xml": "rdfxml", "rdf": "rdfxml", "xml": "rdfxml"},
 }
+# the names clients give the format parameter: Dyad's own, Fuseki's and Virtuoso's, SPARQLWrapper's
+FORMAT_NAMES = ("format", "output", "results")
 DEFAULTS = {"select": "json", "ask": "json", "graph": "turtle"}
 
 
-def negotiate(accept: str | None, fmt: str | None) -> dict[str, str | None]:
+class FormatConflict(ValueError):
+    """Format parameters that ask for different formats (``format=json&output=xml``)."""
+
+
+def _format_of(value: str, kind: str) -> str | None:
+    """The format key one parameter value asks for, for one kind of answer: a key ("tsv"), a media
+    type ("text/tab-separated-values") or a list of media types, the first one served winning."""
+    table = ACCEPT_GRAPH if kind == "graph" else ACCEPT_SELECT
+    for item in value.split(","):
+        item = item.split(";")[0].strip().lower()
+        key = FORMAT_PARAM[kind].get(item) or table.get(item)
+        if key in FORMAT_PARAM[kind].values():
+            return key
+    return None
+
+
+def requested_formats(values: list[str]) -> dict[str, str | None] | None:
+    """The formats asked for by the values of the format parameters (None: none given). Values
+    that agree are one request ("format=tsv&format=text/tab-separated-values"); values that ask
+    for two formats for the same answer are a :class:`FormatConflict`."""
+    values = [v for v in values if v.strip()]
+    if not values:
+        return None
+    chosen: dict[str, str | None] = {}
+    for kind in FORMAT_PARAM:
+        keys = {_format_of(v, kind) for v in values}
+        named = keys - {None}
+        if len(named) > 1:
+            raise FormatConflict(f"the format parameters ask for different formats: {', '.join(sorted(values))}")
+        chosen[kind] = named.pop() if named and None not in keys else None
+    return chosen
+
+
+def negotiate(accept: str | None, fmt: str | list[str] | None) -> dict[str, str | None]:
     """The format key for each kind of answer (select, ask, graph); None: nothing acceptable.
 
-    ``?format=`` wins over ``Accept``. A wildcard (or no header) means the default: SPARQL JSON,
-    Turtle for graphs.
+    ``?format=`` (or ``output=``, ``results=``; all the values given) wins over ``Accept``. A
+    wildcard (or no header) means the default: SPARQL JSON, Turtle for graphs.
     """
-    if fmt:
-        key = fmt.strip().lower()
-        return {kind: FORMAT_PARAM[kind].get(key) for kind in FORMAT_PARAM}
+    asked = requested_formats([fmt] if isinstance(fmt, str) else list(fmt or []))
+    if asked is not None:
+        return asked
     ranges = []
     for i, part in enumerate((accept or "*/*").split(",")):
         media, *params = [x.strip() for x in part.split(";")]
@@ -242,6 +284,30 @@ def execute(store: Any, job: Job) -> Outcome:
     return Outcome(200, media, ox.serialize(triples, format=fmt, **options))
 
 
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+_FORMATS_IRI = "http://www.w3.org/ns/formats/"
+
+
+def service_description(endpoint: str, key: str | None) -> Outcome:
+    """What the endpoint URL answers without a query (SPARQL 1.1 Service Description, section 2):
+    the query language, the result formats and the dataset's shape. Clients that look before they
+    ask (Comunica) learn from it that this is a SPARQL endpoint."""
+    if key is None:
+        return _not_acceptable("graph")
+    service = ox.NamedNode(endpoint)
+    sd = lambda name: ox.NamedNode(_SD + name)  # noqa: E731 - a short local spelling
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    triples = [ox.Triple(service, rdf_type, sd("Service")),
+               ox.Triple(service, sd("endpoint"), service),
+               ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+               ox.Triple(service, sd("feature"), sd("UnionDefaultGraph"))]
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
+        triples.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(_FORMATS_IRI + name)))
+    fmt, media = GRAPHS[key]
+    return Outcome(200, media, ox.serialize(triples, format=fmt))
+
+
 def _serialise_results(answer: Any, kind: str, key: str | None) -> Outcome:
     if key is None:
         return _not_acceptable(kind)
@@ -251,10 +317,14 @@ def _serialise_results(answer: Any, kind: str, key: str | None) -> Outcome:
 
 def _not_acceptable(kind: str) -> Outcome:
     offered = {"select": "application/sparql-results+json, application/sparql-results+xml, "
-                         "text/csv, text/tab-separated-values (?format=json|xml|csv|tsv)",
-               "ask": "application/sparql-results+json, application/sparql-results+xml (?format=json|xml)",
+                         "text/csv, text/tab-separated-values (?format=json|xml|csv|tsv); a graph "
+                         "format (Turtle, N3, JSON-LD, RDF/XML) is for CONSTRUCT and DESCRIBE",
+               "ask": "application/sparql-results+json, application/sparql-results+xml, text/csv, "
+                      "text/tab-separated-values (?format=json|xml|csv|tsv); a graph format is for CONSTRUCT "
+                      "and DESCRIBE",
                "graph": "text/turtle, application/n-triples, application/ld+json, application/rdf+xml "
-                        "(?format=turtle|ntriples|jsonld|rdfxml)"}[kind]
+                        "(?format=turtle|n3|ntriples|jsonld|rdfxml); a results format (JSON, XML, CSV, "
+                        "TSV) is for SELECT and ASK"}[kind]
     what = {"select": "SELECT", "ask": "ASK", "graph": "CONSTRUCT/DESCRIBE"}[kind]
     return Outcome.error(406, f"no acceptable format for a {what} answer; this server offers {offered}")
 

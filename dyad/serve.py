@@ -50,11 +50,14 @@ import pyoxigraph as ox
 
 from dyad.queries import HTTP_IRI
 from dyad.querypool import (
+    FORMAT_NAMES,
+    FormatConflict,
     Job,
     Outcome,
     QueryPool,
     forbidden_keyword,
     negotiate,
+    service_description,
 )
 
 WEB = Path(__file__).resolve().parent / "web"
@@ -194,6 +197,9 @@ class Handler(BaseHTTPRequestHandler):
                 self._static(path)
                 return
             raise ApiError(404, f"nothing at {path}; try /, /sparql, /api/queries")
+        except FormatConflict as exc:
+            self.close_connection = True
+            self._text(400, str(exc))
         except ApiError as exc:
             self.close_connection = True  # an unread request body must not become the next request
             if path.startswith("/api/"):
@@ -240,12 +246,21 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(400, f"give '{name}' once")
         return values[0]
 
+    @staticmethod
+    def _formats(params: dict[str, list[str]]) -> list[str]:
+        """Every value of the format parameters, under any name clients use (format, output,
+        results): SPARQLWrapper sends all three, some twice, as a key and as a media type."""
+        return [v for name in FORMAT_NAMES for v in params.get(name, [])]
+
     def _sparql_get(self, path: str, params: dict[str, list[str]]) -> None:
         if "update" in params:
             raise ApiError(400, "SPARQL Update is sent with POST, not GET")
         query = self._one(params, "query")
-        if query is None:
-            raise ApiError(400, "give a SPARQL query: /sparql?query=… (or POST it)")
+        if query is None:  # the endpoint itself: its service description
+            formats = negotiate(self.headers.get("Accept"), self._formats(params))
+            host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
+            self._outcome(service_description(f"http://{host}{path}", formats["graph"]))
+            return
         self._query(query, params)
 
     def _sparql_post(self, path: str, params: dict[str, list[str]]) -> None:
@@ -295,7 +310,7 @@ class Handler(BaseHTTPRequestHandler):
                 except ValueError as exc:
                     raise ApiError(400, f"{name}: {exc}") from None
             graphs[key] = tuple(iris)
-        formats = negotiate(self.headers.get("Accept"), self._one(params, "format"))
+        formats = negotiate(self.headers.get("Accept"), self._formats(params))
         self._outcome(self.server.pool.run(self.server.job(query, formats, **graphs)))
 
     # -- writes -----------------------------------------------------------------------------
@@ -363,7 +378,7 @@ class Handler(BaseHTTPRequestHandler):
     def _store_get(self, path: str, params: dict[str, list[str]]) -> None:
         iri = self._graph_param(params)
         query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(iri)} {{ ?s ?p ?o }} }}"
-        formats = negotiate(self.headers.get("Accept"), self._one(params, "format"))
+        formats = negotiate(self.headers.get("Accept"), self._formats(params))
         self._outcome(self.server.pool.run(self.server.job(query, formats)))
 
     def _store_write(self, path: str, params: dict[str, list[str]]) -> None:
