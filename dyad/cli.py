@@ -93,20 +93,41 @@ def load(files: tuple[Path, ...], fmt: str | None, store_dir: Path | None) -> No
     Each file's triples form one source graph (named by its dy:Article or dy:Submission);
     TriG and N-Quads files keep their named graphs. All files are checked before any is written.
     """
-    from dyad import gate, parse
+    from dyad import gate, parse, restore
 
     from dyad.identity import fold_graph
 
-    sources = [s for f in files for s in parse.read(f, fmt=fmt)]
+    sources: list[parse.SourceGraph] = []
+    derived = []
+    shared = parse.Graph()
+    for f in files:
+        own: dict = {}
+        found = parse.read(f, fmt=fmt, own=own)
+        # a store's own export (backup, move): its ontology and registry must be the installed
+        # ones; its shared descriptions go back to the sources that refer to them
+        restore.check_base(own, str(f))
+        restore.attach_entities(found, own.get(restore.ENTITIES_GRAPH, parse.Graph()))
+        shared += own.get(restore.ENTITIES_GRAPH, parse.Graph())
+        if restore.DERIVED_GRAPH in own:
+            derived.append((f, own[restore.DERIVED_GRAPH]))
+        sources += found
     store = open_store(store_dir)
     folded = sum(fold_graph(store, s.graph) for s in sources)
     if folded:
         click.echo(f"{folded} event(s) already in the store under another IRI: their reports were added to them",
                    err=True)
-    results = gate.admit(store, sources)
+    results = gate.admit(store, sources, also=shared if len(shared) else None)
     for r in results:
         state = f"+{r.added} -{r.removed} triples" if r.changed else "unchanged"
         click.echo(f"{r.graph}: {state}", err=True)
+    if derived:
+        ours = store.graph_triples(restore.DERIVED_GRAPH)
+        for f, theirs in derived:
+            # summaries are the store's own: recomputed, never taken from the file
+            missing = {t for t in theirs if t not in ours}
+            if missing:
+                click.echo(f"dyad: {f}: {len(missing)} summary triple(s) of the file's dyg:derived were "
+                           "recomputed differently (it was exported by another version of Dyad)", err=True)
 
 
 @cli.command()
@@ -234,8 +255,20 @@ def check(files: tuple[Path, ...]) -> None:
 
     from dyad.namespace import ID
 
-    # Data checked here need not be a source's graph; any RDF file will do.
-    graphs = [s.graph for f in files for s in parse.read(f, default_source=ID["file/checked"], format_option=None)]
+    from dyad import restore
+
+    # Data checked here need not be a source's graph; any RDF file will do, a store's export too
+    graphs = []
+    for f in files:
+        if parse.format_of(Path(f), None, None) in parse.QUAD_FORMATS:
+            own: dict = {}
+            graphs += [s.graph for s in parse.read(f, format_option=None, own=own)]
+            restore.check_base(own, str(f))  # the installed ontology and registry: checked already
+            graphs += [own[g] for g in (restore.ENTITIES_GRAPH, restore.DERIVED_GRAPH) if g in own]
+        else:
+            whole = parse.read_graph(f)
+            graphs.append(restore.strip_base(whole, str(f)) if restore.is_export(whole) else
+                          parse.read(f, default_source=ID["file/checked"], format_option=None)[0].graph)
     result = check_consistency(*graphs)  # it adds the ontology itself
     click.echo("consistent" if result.consistent else f"inconsistent: {result.explanation}")
     sys.exit(0 if result.consistent else 1)

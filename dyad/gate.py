@@ -100,10 +100,16 @@ def neighbourhood(store: Store, g: Graph) -> Graph:
     return context
 
 
-def _context(store: Store, triples: Sequence[Triple], described: set[Node]) -> Iterator[Triple]:
+def _context(store: Store, triples: Sequence[Triple], described: set[Node], also: Graph | None = None) -> Iterator[Triple]:
     mentioned = {o for _, _, o in triples if isinstance(o, URIRef)} - described - ontology_subjects()
     for s, p, o in _described_elsewhere(store, [to_ox(m) for m in mentioned]):
         yield to_rdflib(s), to_rdflib(p), to_rdflib(o)
+    if also is not None:  # descriptions arriving in the same call (a store's export being restored)
+        keep = read_predicates()
+        for m in mentioned:
+            for p, o in also.predicate_objects(m):
+                if keep is None or p in keep:
+                    yield m, p, o
 
 
 def _described_elsewhere(store: Store, mentioned: Iterable[Any]) -> list[OxTriple]:
@@ -167,13 +173,14 @@ class Checked:
     report: ValidationReport
 
 
-def check(store: Store, sources: list[SourceGraph]) -> list[Checked]:
-    """Validate each source graph against the shapes, with its neighbourhood."""
+def check(store: Store, sources: list[SourceGraph], also: Graph | None = None) -> list[Checked]:
+    """Validate each source graph against the shapes, with its neighbourhood (in the store, and
+    in ``also``: descriptions written in the same call)."""
     out = []
     for source in sources:
         triples = list(triples_of(source.graph))
         described = {s for s, _, _ in triples}
-        context = _context(store, triples, described)
+        context = _context(store, triples, described, also)
         out.append(Checked(source, validate_triples(triples, context=context, described=described)))
     return out
 
@@ -227,9 +234,9 @@ def _ontology_subjects_ox() -> frozenset[Any]:
     return frozenset(to_ox(t) for t in ontology_subjects() if isinstance(t, URIRef))
 
 
-def admit(store: Store, sources: list[SourceGraph]) -> list[WriteResult]:
+def admit(store: Store, sources: list[SourceGraph], also: Graph | None = None) -> list[WriteResult]:
     """Validate all, then write all; nothing is written if any graph has a violation."""
-    return commit(store, check(store, sources))
+    return commit(store, check(store, sources, also))
 
 
 def commit(store: Store, checked: list[Checked]) -> list[WriteResult]:

@@ -57,14 +57,48 @@ def format_of(path: Path, given: str | None = None, option: str | None = "--form
 
 
 def read(path: Path | str, *, fmt: str | None = None, default_source: URIRef | None = None,
-         format_option: str | None = "--format") -> list[SourceGraph]:
+         format_option: str | None = "--format", own: dict[URIRef, Graph] | None = None) -> list[SourceGraph]:
     """Parse an RDF file into its source graphs (raises InputError naming the file and line).
 
     ``default_source`` names the graph of a file that describes no source (``dyad submit``
-    then adds the submission itself); without it such a file is refused.
+    then adds the submission itself); without it such a file is refused. Dyad's own graphs in a
+    TriG or N-Quads file (a store's export) are refused, unless ``own`` is given: they are put
+    there, for :mod:`dyad.restore` to check.
     """
     path = Path(path)
-    fmt = format_of(path, fmt, format_option)
+    data, graphs = _parse(path, format_of(path, fmt, format_option))
+    out: list[SourceGraph] = []
+    for name, g in graphs:
+        if isinstance(name, URIRef) and name in _RESERVED:
+            if own is None:
+                raise InputError(f"graph {name} is Dyad's own and cannot be loaded", where=str(path))
+            own[name] = g
+            continue
+        if name is not None and not isinstance(name, URIRef) or str(name).startswith("urn:x-rdflib:default"):
+            if len(g):
+                raise InputError("triples outside any named graph; in TriG/N-Quads put each "
+                                 "source's triples in the graph named by the source IRI", where=str(path))
+            continue
+        clean = prepare(g, origin=str(path), salt=hashlib.sha256(data).hexdigest())
+        out.append(SourceGraph(name or _source_of(clean, str(path), default_source), clean, str(path)))
+    if not out and not own:
+        raise InputError("no triples", where=str(path))
+    return out
+
+
+def read_graph(path: Path | str, *, fmt: str | None = None) -> Graph:
+    """All the triples of an RDF file in one graph, whatever its named graphs (``dyad check``)."""
+    path = Path(path)
+    _, graphs = _parse(path, format_of(path, fmt, None))
+    out = Graph()
+    for _, g in graphs:
+        for t in g:
+            out.add(t)
+    return out
+
+
+def _parse(path: Path, fmt: str) -> tuple[bytes, list[tuple[URIRef | None, Graph]]]:
+    """The file's bytes and its graphs (name, graph); None names a single-graph file's graph."""
     data = _read_bytes(path)
     if fmt == "xml" and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
         # External entities could read local files or the network, internal ones can explode.
@@ -73,33 +107,18 @@ def read(path: Path | str, *, fmt: str | None = None, default_source: URIRef | N
         if fmt in QUAD_FORMATS:
             ds = Dataset()
             ds.parse(data=data, format=fmt, publicID=str(ID))
-            graphs = [(g.identifier, g) for g in ds.graphs() if len(g)]
+            return data, [(g.identifier, g) for g in ds.graphs() if len(g)]
+        g = Graph()
+        if fmt == "json-ld":
+            from dyad.jsonld import parse_jsonld  # only JSON-LD needs the context guard
+            parse_jsonld(g, data, where=str(path))
         else:
-            g = Graph()
-            if fmt == "json-ld":
-                from dyad.jsonld import parse_jsonld  # only JSON-LD needs the context guard
-                parse_jsonld(g, data, where=str(path))
-            else:
-                g.parse(data=data, format=fmt, publicID=str(ID))
-            graphs = [(None, g)]
+            g.parse(data=data, format=fmt, publicID=str(ID))
+        return data, [(None, g)]
     except InputError:
         raise
     except Exception as exc:  # rdflib raises many unrelated types for syntax errors
         raise InputError(_syntax_message(exc), where=_where(path, exc)) from None
-    out: list[SourceGraph] = []
-    for name, g in graphs:
-        if isinstance(name, URIRef) and name in _RESERVED:
-            raise InputError(f"graph {name} is Dyad's own and cannot be loaded", where=str(path))
-        if name is not None and not isinstance(name, URIRef) or str(name).startswith("urn:x-rdflib:default"):
-            if len(g):
-                raise InputError("triples outside any named graph; in TriG/N-Quads put each "
-                                 "source's triples in the graph named by the source IRI", where=str(path))
-            continue
-        clean = prepare(g, origin=str(path), salt=hashlib.sha256(data).hexdigest())
-        out.append(SourceGraph(name or _source_of(clean, str(path), default_source), clean, str(path)))
-    if not out:
-        raise InputError("no triples", where=str(path))
-    return out
 
 
 def prepare(g: Graph, *, origin: str, salt: str) -> Graph:

@@ -1,0 +1,90 @@
+"""What Dyad exports, Dyad loads: backup, restore and moving a store (``dyad export`` then
+``dyad load``), and ``dyad check`` on a store's exports. The cases are data:
+tests/data/roundtrip.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT, run_dyad
+
+CASES = yaml.safe_load((ROOT / "tests" / "data" / "roundtrip.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def original(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store = tmp_path_factory.mktemp("original") / "store"
+    for f in CASES["inputs"]["ingest"]:
+        assert run_dyad("ingest", f, store=store).code == 0
+    for f in CASES["inputs"]["load"]:
+        assert run_dyad("load", f, store=store).code == 0
+    return store
+
+
+@pytest.fixture(scope="module")
+def exports(original: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("exports")
+    files = {}
+    for fmt in [*CASES["formats"], "turtle"]:
+        files[fmt] = out / f"all.{fmt}"
+        ran = run_dyad("export", "--format", fmt, "-o", str(files[fmt]), store=original)
+        assert ran.code == 0, ran.err
+    return files
+
+
+def _answers(store: Path) -> list[str]:
+    out = [run_dyad("stats", "--sources", store=store).out]
+    for q in CASES["queries"]:
+        args = [a for k, v in q["params"].items() for a in ("-p", f"{k}={v}")]
+        ran = run_dyad("query", q["name"], *args, "--format", "csv", store=store)
+        assert ran.code == 0, ran.err
+        out.append(ran.out)
+    return out
+
+
+@pytest.mark.parametrize("fmt", CASES["formats"])
+def test_export_loads_into_an_empty_store_as_it_was(original: Path, exports: dict[str, Path], fmt: str,
+                                                     tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    ran = run_dyad("load", str(exports[fmt]), store=copy)
+    assert ran.code == 0, ran.err
+    assert "recomputed differently" not in ran.err
+    assert _answers(copy) == _answers(original)
+    again = run_dyad("load", str(exports[fmt]), store=copy)  # a second restore changes nothing
+    assert again.code == 0 and "+" not in again.err, again.err
+    # the sources are sources again: each can be withdrawn on its own
+    sources = [line.split("\t")[1] for line in run_dyad("stats", "--sources", store=copy).out.splitlines()
+               if line.startswith("source\t")]
+    assert len(sources) == 2
+    assert run_dyad("withdraw", sources[0], store=copy).code == 0
+    left = run_dyad("stats", "--sources", store=copy).out
+    assert sources[0] not in left and sources[1] in left
+
+
+def test_export_loaded_back_into_its_own_store_changes_nothing(original: Path, exports: dict[str, Path]) -> None:
+    before = _answers(original)
+    ran = run_dyad("load", str(exports["trig"]), store=original)
+    assert ran.code == 0 and "+" not in ran.err, ran.err
+    assert _answers(original) == before
+
+
+@pytest.mark.parametrize("case", CASES["tampered"], ids=[c["message"] for c in CASES["tampered"]])
+def test_export_with_other_own_graphs_is_refused(exports: dict[str, Path], case: dict, tmp_path: Path) -> None:
+    text = exports["nquads"].read_text(encoding="utf-8")
+    assert case["find"] in text
+    bad = tmp_path / "tampered.nq"
+    bad.write_text(text.replace(case["find"], case["replace"], 1), encoding="utf-8")
+    ran = run_dyad("load", str(bad), store=tmp_path / "copy")
+    assert ran.code == 2 and case["message"] in ran.err and "tampered.nq" in ran.err, ran.err
+    assert not (tmp_path / "copy").exists()  # nothing written, not even an empty store
+    checked = run_dyad("check", str(bad))
+    assert checked.code == 2 and case["message"] in checked.err
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads", "turtle"])
+def test_check_accepts_a_stores_export(exports: dict[str, Path], fmt: str) -> None:
+    ran = run_dyad("check", str(exports[fmt]))
+    assert ran.code == 0 and ran.out.strip() == "consistent", ran.err
