@@ -19,6 +19,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF
 
 from dyad import dates
+from dyad.encoding import decode
 from dyad.errors import InputError
 from dyad.namespace import ACTORS_GRAPH, DERIVED_GRAPH, DY, ENTITIES_GRAPH, ID, ONTOLOGY_GRAPH
 
@@ -178,13 +179,9 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(f"cannot read: {exc.strerror or exc}", where=str(path)) from None
     if not data.strip():
         raise InputError("empty file", where=str(path))
-    if b"\x00" in data[:8192]:
-        raise InputError("binary file (NUL bytes), not RDF text", where=str(path))
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 (byte {exc.start}); RDF text must be UTF-8", where=str(path)) from None
-    return data
+    # read as dyad ingest and dyad submit read (a byte order mark says UTF-16 or UTF-32)
+    text = decode(data, str(path), expected="RDF text (UTF-8)")
+    return data if data[:1] not in (b"\xef", b"\xff", b"\xfe", b"\x00") else text.encode("utf-8")
 
 
 def _syntax_message(exc: Exception) -> str:

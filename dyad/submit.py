@@ -36,6 +36,7 @@ from rdflib.namespace import PROV, RDF, SH
 from rdflib.term import Node
 
 from dyad import dates, identity
+from dyad.encoding import decode
 from dyad.errors import InputError
 from dyad.namespace import DY, EVENT_CLASSES, ID, STATUSES
 from dyad.parse import FORMATS, SourceGraph
@@ -136,15 +137,11 @@ def read_bytes(path: Path) -> bytes:
         raise InputError(f"cannot read: {exc.strerror or exc}", where=where) from None
     if not data.strip():
         raise InputError("empty file", where=where)
-    if b"\x00" in data[:8192]:
-        raise InputError("binary file (NUL bytes), not text", where=where)
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise InputError(f"not UTF-8 (byte {exc.start}); save the file as UTF-8",
-                         where=f"{where}:{line}") from None
-    return data
+    # read as dyad ingest reads (a byte order mark says UTF-16 or UTF-32); parsers get UTF-8
+    text = decode(data, where)
+    if not text.strip():
+        raise InputError("empty file", where=where)
+    return text.encode("utf-8")
 
 
 def _form(path: Path, given: str | None) -> str:

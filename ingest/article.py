@@ -26,7 +26,6 @@ The head recogniser is :mod:`ingest.layout`. Every error is an :class:`~dyad.err
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import json
 import sys
@@ -41,6 +40,7 @@ from typing import Any
 from rdflib import URIRef
 
 from dyad.dates import DateValue
+from dyad.encoding import decode
 from dyad.errors import InputError
 from dyad.namespace import ID
 from ingest.layout import _Head, _recognise, languages, parse_published
@@ -198,26 +198,7 @@ def _from_record(obj: Any, name: str, overrides: Metadata | None) -> Article:
 def _decode(data: bytes, name: str) -> str:
     if not data.strip():
         raise InputError("empty file: no article text", where=name)
-    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                       (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                       (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            break
-    else:
-        codec = "utf-8"
-        if b"\x00" in data:
-            raise InputError("binary file (contains NUL bytes); expected UTF-8 text or JSON", where=name)
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError as exc:
-        before = data[:exc.start]
-        line, col = before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1
-        raise InputError(
-            f"not valid {codec.upper().replace('-SIG', '')}: byte 0x{data[exc.start]:02x} at column {col} "
-            "cannot be decoded; convert the file to UTF-8 (e.g. iconv -f WINDOWS-1252 -t UTF-8)",
-            where=f"{name}:{line}") from None
-    if "\x00" in text:
-        raise InputError("binary file (contains NUL characters); expected text", where=name)
+    text = decode(data, name, expected="UTF-8 text or JSON")
     if not text.strip():
         raise InputError("empty file: no article text", where=name)
     # offsets index the text we store, so line ends are normalised once, here

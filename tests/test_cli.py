@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from rdflib import Dataset, Graph
 
 from conftest import SAMPLE
@@ -23,6 +24,17 @@ def test_load_then_query_who_did_what(dyad, store_dir: Path) -> None:
     rows = list(csv.reader(io.StringIO(ran.out)))
     assert rows[0] == list(WHO.columns)
     assert ["Summons", "KOR", "RUS", "2024-10-21"] in [[r[1], r[3], r[5], r[6]] for r in rows[1:]]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+def test_load_reads_a_file_with_a_byte_order_mark(dyad, store_dir: Path, tmp_path: Path, encoding: str) -> None:
+    # as dyad ingest and dyad submit read it: the mark says the encoding
+    path = tmp_path / "events.ttl"
+    path.write_bytes(SAMPLE.read_text(encoding="utf-8").encode(encoding))
+    ran = dyad("load", str(path), store=store_dir)
+    assert ran.code == 0, ran.err
+    plain = dyad("load", str(SAMPLE), store=store_dir)
+    assert "unchanged" in plain.err  # the same triples
 
 
 def test_query_json_is_sparql_results(dyad, store_dir: Path) -> None:

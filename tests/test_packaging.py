@@ -32,3 +32,12 @@ def test_wheel_carries_the_data_files_and_finds_them(tmp_path: Path) -> None:
     assert ran.returncode == 0, ran.stderr
     path, count = ran.stdout.split()
     assert path.startswith(str(unpacked)) and int(count) >= 5
+
+
+def test_readme_lists_every_named_query() -> None:
+    # the README's query table is how users find the queries: none may be missing from it
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
+    assert len(names) >= 7
+    missing = [n for n in names if f"| `{n}` |" not in readme]
+    assert not missing, f"README's query table lacks {missing}"
