@@ -36,6 +36,11 @@ system-deps:
 demo: venv
 	$(BIN)/dyad ingest data/samples/article-id-2024-10-24.txt
 	$(BIN)/dyad query who-did-what --param status=any
+	@echo
+	@echo "Your own queries on this store, in this shell:"
+	@echo "  . $(VENV)/bin/activate && export DYAD_STORE=$(DYAD_STORE)"
+	@echo "  dyad query timeline -p actor=KOR"
+	@echo "  dyad serve            # then open http://127.0.0.1:8000/"
 
 $(CLIENTS): tests/clients/package.json tests/clients/package-lock.json
 	cd tests/clients && npm ci --no-audit --no-fund --silent

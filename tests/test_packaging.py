@@ -41,3 +41,19 @@ def test_readme_lists_every_named_query() -> None:
     assert len(names) >= 7
     missing = [n for n in names if f"| `{n}` |" not in readme]
     assert not missing, f"README's query table lacks {missing}"
+
+
+def test_make_demo_says_how_to_go_on(tmp_path: Path) -> None:
+    # the lines make demo prints must work as printed: dyad on PATH, the demo store found
+    venv = Path(sys.prefix)
+    store = tmp_path / "demo-store"
+    ran = subprocess.run(["make", "-s", "demo", f"VENV={venv}", f"DYAD_STORE={store}"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=600)
+    assert ran.returncode == 0, ran.stderr
+    lines = ran.stdout.splitlines()
+    setup = next(line.strip() for line in lines if "activate" in line)
+    assert setup == f". {venv}/bin/activate && export DYAD_STORE={store}"
+    follow = subprocess.run(["bash", "-c", f"cd {tmp_path} && {setup} && dyad query timeline -p actor=KOR --format csv"],
+                            capture_output=True, text=True, timeout=600, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert follow.returncode == 0, follow.stderr
+    assert "Summons" in follow.stdout
