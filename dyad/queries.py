@@ -20,10 +20,11 @@ every case with and without them).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib.namespace import XSD
@@ -153,18 +154,15 @@ def term_for(param: Param, value: str) -> ox.NamedNode | ox.Literal | None:
     """The RDF term a parameter value stands for (None: leave it unbound)."""
     value = value.strip()
     if param.kind == "actor":
-        if _IRI.match(value):
-            return ox.NamedNode(value)
-        if re.fullmatch(r"[A-Za-z][A-Za-z0-9]{1,11}", value):
-            return ox.Literal(value.upper())
-        raise UsageError(f"--param {param.name}={value!r}: expected an actor code (KOR, NATO) or an IRI")
+        return _actor_term(param, value)
     if param.kind == "event-iri":
         if not HTTP_IRI.match(value):
             raise UsageError(f"--param {param.name}={value!r}: expected an event IRI (http or https)")
         return ox.NamedNode(value)
     if param.kind == "event-type":
+        # spelled as submissions spell it: "TroopDeployment", "troop deployment", "troop_deployment"
         by_name = {str(c).rsplit("#", 1)[1].lower(): c for c in EVENT_CLASSES}
-        cls = by_name.get(value.lower().replace("_", ""))
+        cls = by_name.get(re.sub(r"[\s_-]+", "", value).lower())
         if cls is None:
             raise UsageError(f"--param {param.name}={value!r}: expected one of "
                              + ", ".join(str(c).rsplit("#", 1)[1] for c in EVENT_CLASSES))
@@ -180,13 +178,45 @@ def term_for(param: Param, value: str) -> ox.NamedNode | ox.Literal | None:
         allowed = dict(STATUSES)
         if param.kind == "claim-status":
             allowed.pop("reported")
-        if value.lower() in ("any", "all") and param.kind == "status":
-            return None
+        if value.lower() in ("any", "all"):
+            return None  # every status; in claims every claim status (the query keeps to claims)
         if value.lower() not in allowed:
+            why = " (a reported event is no claim)" if value.lower() == "reported" else ""
             raise UsageError(f"--param {param.name}={value!r}: expected one of "
-                             + ", ".join([*allowed, *(["any"] if param.kind == "status" else [])]))
+                             + ", ".join([*allowed, "any"]) + why)
         return ox.NamedNode(str(allowed[value.lower()]))
     raise UsageError(f"unknown parameter kind {param.kind}")
+
+
+def _actor_term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
+    """An actor as submissions name it: a code (KOR, NATO), a name in English or Indonesian
+    (Japan, Jepang), an IRI or a CURIE (dyid:state/JPN). A coded actor is bound by its code, so
+    that its ministries and officials count too; an actor the registry does not know (a person
+    found in an article) by its IRI. An unknown name is an error with the closest names."""
+    from dyad.registry import load_registry
+    from dyad.simple_form import as_iri
+
+    registry = load_registry()
+    if value.upper() in registry.states or value.upper() in registry.organizations:
+        return ox.Literal(value.upper())
+    iri = as_iri(value)
+    if iri is None and _IRI.match(value):
+        raise UsageError(f"--param {param.name}={value!r}: an actor IRI is http(s)")
+    if iri is not None:
+        actor = registry.actor(iri)
+        return ox.Literal(actor.code) if actor is not None and actor.code else ox.NamedNode(str(iri))
+    found, why = _actor_index().resolve(value)
+    if found is None:
+        raise UsageError(f"--param {param.name}={value!r}: {why}")
+    actor = registry.actor(found)
+    return ox.Literal(actor.code) if actor is not None and actor.code else ox.NamedNode(str(found))
+
+
+@functools.lru_cache(maxsize=1)
+def _actor_index() -> Any:
+    from dyad.simple_form import ActorIndex
+
+    return ActorIndex()
 
 
 def bind(query: NamedQuery, values: dict[str, str], *, when: bool = True) -> str:

@@ -503,7 +503,7 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(404, f"no event {iri}")
         value = lambda row, k: row[k]["value"] if k in row else None  # noqa: E731
         first = rows[0]
-        event = {k: value(first, k) for k in ("event", "type", "date", "status", "topic", "troops", "agents", "targets")}
+        event = {k: value(first, k) for k in ("event", "type", "date", "status", "topic", "troops", "agents", "targets", "place")}
         reports: dict[str, dict[str, Any]] = {}
         for row in rows:
             rid = value(row, "report")

@@ -508,7 +508,7 @@ def test_path_traversal_is_refused(server: Server, path: str) -> None:
 def test_event_api(server: Server) -> None:
     ev = server.get("/api/event", iri=SUMMONS).json()
     assert ev["type"] == "Summons" and ev["date"] == "2024-10-21"  # type: ignore[index]
-    assert "RUS" in ev["targets"]  # type: ignore[index]
+    assert "RUS" in ev["targets"] and ev["place"] == "Seoul"  # type: ignore[index]
     [report] = ev["reports"]  # type: ignore[index]
     assert report["source"] == SOURCE and report["publisher"] == "Reuters"
     assert report["evidence"] == [{"quote": QUOTE, "begin": "409", "end": "498"}]

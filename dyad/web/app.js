@@ -143,7 +143,7 @@ async function runTimeline(event) {
           el("span", { class: "badge", style: `background:${colour(type)}`, text: type }),
           el("span", { class: "role", text: `${params.actor.toUpperCase()} as ${cell(b.role)}` }),
           ...(cell(b.status) && cell(b.status) !== "reported" ? [el("span", { class: "claim", text: cell(b.status) })] : [])),
-        el("div", { class: "tl-who", text: `${cell(b.agents) || "?"} → ${cell(b.targets) || "—"}` }),
+        el("div", { class: "tl-who", text: `${cell(b.agents) || "?"} → ${cell(b.targets) || "—"}${cell(b.place) ? ` · ${cell(b.place)}` : ""}` }),
         ...(b.evidence ? [el("blockquote", { class: "tl-quote", text: cell(b.evidence) })] : []));
       const li = el("li", { class: "tl-item", tabindex: "0" },
         el("time", { class: "tl-date", text: cell(b.date) || "undated" }),
@@ -270,7 +270,7 @@ async function showEvidence(iri) {
     const ev = await getJSON(`/api/event?iri=${encodeURIComponent(iri)}`);
     const facts = el("dl", { class: "facts" });
     const add = (k, v) => { if (v) facts.append(el("dt", { text: k }), el("dd", { text: v })); };
-    add("Who", ev.agents); add("To whom", ev.targets); add("When", ev.date || "undated");
+    add("Who", ev.agents); add("To whom", ev.targets); add("When", ev.date || "undated"); add("Where", ev.place);
     add("Status", ev.status); add("Topic", ev.topic); add("Troops", ev.troops);
     const reports = ev.reports.map((r) => {
       const src = el("p", { class: "source" });
