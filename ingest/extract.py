@@ -586,8 +586,15 @@ def _speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], fir
         alleged = [n for n, e in enumerate(events) if n >= first and scope[0] < e.trigger[0] < scope[1]
                    and e.type == DY.TroopDeployment and e.status == "alleged" and not ({a.code for a in e.agents} & codes)]
         claimed = [who for at, who in sent.claims if scope[0] < at < scope[1] and not ({a.code for a in who} & codes)]
-        inside = [e for e in events[first:] if scope[0] < e.trigger[0] < scope[1]]
-        if alleged:
+        inside = [e for e in events[first:] if scope[0] <= e.trigger[0] < scope[1]]
+        denied = None if any(e.type == DY.Denial for e in inside) else _claim_called_false(doc, sent, k, nxt, codes, w)
+        if denied is not None:
+            # "said the reports were baseless", "menyebut kabar itu tidak benar": a claim said to be
+            # false is denied (what it claims is no accusation of the speaker's); its target is
+            # whose claim it is, when the sentence says
+            events.append(EventMention(DY.Denial, speaker, denied, [], None, date, "reported", [],
+                                       None, None, (sent.start, sent.end), trig, claim_ref=not denied))
+        elif alleged:
             e = events[alleged[0]]
             events.append(EventMention(DY.Accusation, speaker, list(e.agents), [alleged[0]], None, date, "reported", [],
                                        None, None, (sent.start, sent.end), trig))
@@ -612,6 +619,32 @@ def _speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], fir
         elif any(w.at(doc, x, "unconfirmed", k, nxt) or w.at(doc, x, "concern", k, nxt) for x in range(k + 1, nxt)):
             events.append(EventMention(DY.Statement, speaker, [], [], None, date, "reported", [], None, None,
                                        (sent.start, sent.end), trig))
+
+
+def _claim_called_false(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | None],
+                        w: Words) -> list[ActorMention] | None:
+    """A claim noun in the speech verb's complement (k, hi) that a falsity word follows within a
+    few words ("the reports were baseless", "tuduhan itu tidak benar"): the claim is denied. The
+    result is whose claim it is (the state named with the noun: "Washington's claims", "tuduhan
+    AS"), [] when no state's; None when the complement denies nothing."""
+    for x in range(k + 1, hi):
+        n = w.at(doc, x, "claim_nouns", k + 1, hi)
+        if not n:
+            continue
+        for y in range(x + n, min(hi, x + n + _FALSITY_REACH)):
+            if w.at(doc, y, "falsity", x + n, hi) and not clauses.negated(doc, y, x + n, w):
+                # whose claim: named just before the noun ("Washington's claims", "the US
+                # accusations") or just after it ("claims by the US", "tuduhan AS", "laporan dari X")
+                after = x + n + w.at(doc, x + n, "claim_by", x + n, y)
+                owners = [a[2] for a in sent.mentions if coded(a[2]) and a[2].code not in own
+                          and a[2].kind in ("state", "organization", "person") and not roles.private(doc, a, w)
+                          and (x - 3 <= a[0] < x or a[0] == after or a[0] == after + 1 and doc[after].lower_ == "the")]
+                return owners[:1]
+        return None
+    return None
+
+
+_FALSITY_REACH = 12  # words between a claim noun and what calls it false ("the reports ... were false")
 
 
 def _wrongdoer(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | None], w: Words,
