@@ -27,7 +27,7 @@ from rdflib.namespace import FOAF, ORG, RDF, RDFS, SKOS, XSD
 
 from dyad.errors import InputError
 from dyad.namespace import DY, ID, PREFIXES
-from dyad.resources import resource
+from dyad.resources import resource, read_yaml
 
 LANGUAGES = ("en", "id")
 
@@ -130,9 +130,9 @@ class Registry:
 def _read(name: str) -> dict[str, Any]:
     path = resource("data", "actors", name)
     try:
-        with path.open(encoding="utf-8") as f:
-            # libyaml's parser when PyYAML has it: the leaders list takes the pure-Python one ~0.5 s
-            return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+        # libyaml's parser when PyYAML has it (the leaders list takes the pure-Python one ~0.5 s);
+        # YAML 1.2 booleans, so that the code "NO" stays a code
+        return read_yaml(path) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise InputError(f"cannot read the actor registry: {exc}", where=str(path)) from None
 

@@ -7,7 +7,11 @@ on the working directory.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 _PACKAGED = Path(__file__).resolve().parent / "_resources"
 _CHECKOUT = Path(__file__).resolve().parent.parent
@@ -26,3 +30,25 @@ def root(kind: str) -> Path:
 def resource(kind: str, *parts: str) -> Path:
     """Path of a shipped file, e.g. ``resource("ontology", "dyad.ttl")``."""
     return root(kind).joinpath(*parts)
+
+
+def read_yaml(path: Path) -> Any:
+    """A data file a domain expert edits (lexicons, the actor registry), as YAML 1.2 reads it:
+    only ``true`` and ``false`` are booleans. YAML 1.1, which PyYAML follows, also reads ``no``,
+    ``on``, ``off`` and ``yes`` as booleans, so a negation word "no", the adverb "on" or a
+    country code "NO" would silently become False or True."""
+    with path.open(encoding="utf-8") as f:
+        return yaml.load(f, Loader=_DataLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def _data_loader() -> type:
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present: the registry is large
+    resolvers = {first: [(tag, rx) for tag, rx in pairs if tag != "tag:yaml.org,2002:bool"]
+                 for first, pairs in base.yaml_implicit_resolvers.items()}
+    loader = type("DataLoader", (base,), {"yaml_implicit_resolvers": resolvers})
+    loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                 list("tTfF"))
+    return loader
+
+
+_DataLoader = _data_loader()

@@ -26,7 +26,6 @@ from urllib.parse import urlsplit
 
 import pycountry
 import spacy
-import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import FOAF, ORG, RDF, RDFS
 from spacy.matcher import PhraseMatcher
@@ -34,7 +33,7 @@ from spacy.tokens import Doc
 
 from dyad.namespace import DY
 from dyad.registry import Post, Registry, load_registry, person_iri, post_iri, post_triples
-from dyad.resources import resource
+from dyad.resources import resource, read_yaml
 
 __all__ = ["ActorMention", "find_actors", "doc_for", "sentence_bounds"]
 
@@ -115,8 +114,7 @@ def _read_titles(language: str) -> dict[str, Any]:
     path = resource("data", "lexicons", language, "titles.yaml")
     if not path.exists():
         path = resource("data", "lexicons", "en", "titles.yaml")
-    with path.open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    return read_yaml(path)
 
 
 def _variants(name: str) -> list[str]:
@@ -270,8 +268,7 @@ def _lead_state(doc: Doc, units: list[_Unit], article: Any, lx: _Lexicon) -> str
 
 @lru_cache(maxsize=1)
 def _press() -> dict[str, Any]:
-    with resource("data", "actors", "press.yaml").open(encoding="utf-8") as f:
-        return yaml.safe_load(f) or {}
+    return read_yaml(resource("data", "actors", "press.yaml")) or {}
 
 
 def _press_home(article: Any, lx: _Lexicon) -> str | None:

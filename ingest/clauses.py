@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import yaml
 from spacy.tokens import Doc
 
-from dyad.resources import resource
+from dyad.resources import resource, read_yaml
 
 STATUS_RANK = {"reported": 1, "alleged": 2, "unconfirmed": 3, "hypothetical": 4}
 
@@ -88,8 +87,7 @@ def _load(language: str) -> dict[str, Any]:
     path = resource("data", "lexicons", language, "triggers.yaml")
     if not path.exists():
         path = resource("data", "lexicons", "en", "triggers.yaml")
-    with path.open(encoding="utf-8") as f:
-        data = yaml.safe_load(f)
+    data = read_yaml(path)
     from ingest.actors import _nlp  # the same tokenizer as the text, so phrases split alike
 
     nlp = _nlp(language)
@@ -138,7 +136,12 @@ def clause_end(doc: Doc, t: int, hi: int, w: Words, *, commas: bool, skip: froze
 
 
 def negated(doc: Doc, t: int, lo: int, w: Words) -> bool:
-    """A negation word among the three tokens before the trigger (adverbs may intervene)."""
+    """A negation word among the three tokens before the trigger (adverbs may intervene), in its
+    own clause: "the statements had no value, rejecting ..." does not negate "rejecting"."""
+    for k in range(t - 1, max(lo, t - 3) - 1, -1):
+        if doc[k].text in (",", ";", ":"):
+            lo = k + 1
+            break
     for i in range(max(lo, t - 3), t):
         n = w.at(doc, i, "negation", lo, t)
         if n and not w.at(doc, i, "unconfirmed", lo):

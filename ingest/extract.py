@@ -196,10 +196,13 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
                      events: list[EventMention], matcher: PhraseMatcher) -> None:
     first_in_sentence = len(events)
     used: set[int] = set()
+    taken: tuple[int, int] | None = None
     for i, j, trig in found:
-        if i in used:
+        # a phrase two types share ("handed" a protest note / "handed" a message) is tried as each
+        if i in used and (i, j) != taken:
             continue
         used.update(range(i, j))
+        taken = (i, j)
         if trig.not_after and j < sent.hi and doc[j].lower_ in trig.not_after:
             continue
         if clauses.negated(doc, i, sent.lo, w) or clauses.in_conditional(doc, i, sent.lo, w):
@@ -421,16 +424,31 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         return None
     if trig.type == "TroopDeployment" and not targets:
         targets = inversion.story_destination(doc, sent, j, cl_hi, agents, w)
-    if trig.type == "TroopDeployment" and not targets and not named_target and obj_end > j \
-            and not _sent_somewhere(doc, obj_end, cl_hi, w):
+    # troops named before the verb ("Malaysian troops arrived") count as the object after it
+    moved = obj_end if obj_end > j else (j if owners else None)
+    if trig.type == "TroopDeployment" and not targets and not named_target and moved is not None \
+            and not _sent_somewhere(doc, moved, cl_hi, w):
         # "Malaysia mengirimkan 209 pasukan" with no place at all, in a story of troops arriving
         # in Timor Leste: they go where the story's troops went
         went = [e for e in events if e.type == DY.TroopDeployment and e.targets and e.sentence[0] < sent.start
                 and not ({t.code for t in e.targets} & codes)]
         targets = list(went[-1].targets) if went else [a for a in sent.arrivals[-1:] if a.code not in codes]
+    elif trig.type == "TroopDeployment" and not targets and not named_target and moved is not None \
+            and _named_place(doc, moved, cl_hi, w):
+        # "30 US soldiers arrived in the northern city of Kobani": a place no registry knows, in a
+        # story of troops sent to Syria, is where the story's troops went
+        went = [e for e in events if e.type == DY.TroopDeployment and e.targets and e.sentence[0] < sent.start
+                and not ({t.code for t in e.targets} & codes)]
+        targets = list(went[-1].targets) if went else []
+    # no state to go to: still a deployment when troops are sent somewhere named by a common noun
+    # ("to the border", "ke perbatasan"), or ships named before the verb pass or patrol ("sailed
+    # through the Taiwan Strait"); troops that arrive or cross somewhere unnamed give no event
+    nowhere = trig.type == "TroopDeployment" and not named_target and (
+        (obj_end > j and _sent_somewhere(doc, obj_end, cl_hi, w))
+        or (bool(owners) and any(w.at(doc, k, "passage", j, cl_hi) or w.at(doc, i, "sea_verbs", i, j)
+                                 and w.at(doc, k, "place", j, cl_hi) for k in range(j, min(cl_hi, j + 4)))))
     if (trig.requires_target or trig.type == "Consultation") and not targets and not (symmetric and len(agents) > 1) \
-            and not (trig.type == "TroopDeployment" and not named_target and obj_end > j
-                     and _sent_somewhere(doc, obj_end, cl_hi, w)):
+            and not nowhere:
         if trig.type == "TroopDeployment":  # no destination state, but still what a speaker may allege
             sent.claims.append((doc[i].idx, agents))
         return None  # a deployment goes somewhere; a consultation is held with someone
@@ -465,11 +483,21 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     return _directions(ev) if symmetric else [ev]
 
 
+def _named_place(doc: Doc, obj_end: int, hi: int, w: Words) -> bool:
+    """A place word ("in", "to", "di", "ke") right after the troops, then a name: "arrived in the
+    northern city of Kobani", "tiba di Dili"."""
+    for k in range(obj_end, min(hi, obj_end + 4)):
+        n = w.at(doc, k, "destination", obj_end, hi) or w.at(doc, k, "place", obj_end, hi)
+        if n:
+            return any(doc[x].is_alpha and doc[x].text[:1].isupper() for x in range(k + n, min(hi, k + n + 6)))
+    return False
+
+
 def _sent_somewhere(doc: Doc, obj_end: int, hi: int, w: Words) -> bool:
     """Troops named and sent to a place that is no other state ("ke perbatasan", "to the border",
     "to the Middle East", "di dekat perbatasan"): a deployment without a target state."""
     return any(w.at(doc, k, "destination", obj_end, hi) or w.at(doc, k, "place", obj_end, hi)
-               for k in range(obj_end, min(hi, obj_end + 4)))
+               or w.at(doc, k, "passage", obj_end, hi) for k in range(obj_end, min(hi, obj_end + 4)))
 
 
 def _first_verb(doc: Doc, sent: Sent, w: Words, matcher: PhraseMatcher) -> int | None:

@@ -72,7 +72,20 @@ def passive_summons(doc: Doc, sent: Sent, i: int, j: int, cl_lo: int, cl_hi: int
 def troops_before(doc: Doc, sent: Sent, i: int, cl_lo: int, objects: tuple[tuple[str, ...], ...],
                   window: int, w: Words) -> tuple[int, int, list[ActorMention]] | None:
     """The troop noun before the verb at token i and whose troops they are: (start, end, agents)."""
-    lo = max(cl_lo, i - window - 3)
+    # what stands between the troops and the verb without being part of either: a bracketed
+    # gloss and a hedge ("kapal Angkatan Laut Amerika Serikat (AS) dilaporkan berlayar")
+    skip, k = 0, i - 1
+    while k > cl_lo:
+        if doc[k].text == ")":
+            opening = next((x for x in range(k - 1, max(cl_lo, k - 6) - 1, -1) if doc[x].text == "("), None)
+            if opening is None:
+                break
+            skip, k = skip + (k - opening + 1), opening - 1
+        elif w.at(doc, k, "hedge", cl_lo, i) or w.at(doc, k, "adverbs", cl_lo, i):
+            skip, k = skip + 1, k - 1
+        else:
+            break
+    lo = max(cl_lo, i - window - 3 - skip)
     hit = None
     for k in range(i - 1, lo - 1, -1):
         for o in objects:

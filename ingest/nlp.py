@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import spacy
-import yaml
 from spacy.language import Language
 from spacy.symbols import ORTH
 
-from dyad.resources import resource
+from dyad.resources import resource, read_yaml
 from ingest.article import Article
 
 __all__ = ["Sentence", "pipeline", "sentences"]
@@ -51,7 +50,7 @@ def pipeline(language: str) -> Language:
     nlp = spacy.blank(language)
     path = resource("data", "lexicons", language, "sentences.yaml")
     if path.is_file():
-        for abbr in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("abbreviations", []):
+        for abbr in (read_yaml(path) or {}).get("abbreviations", []):
             nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
     nlp.add_pipe("sentencizer")
     return nlp

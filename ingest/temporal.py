@@ -33,11 +33,10 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-import yaml
 from babel import Locale
 
 from dyad.dates import DateValue
-from dyad.resources import resource
+from dyad.resources import resource, read_yaml
 
 __all__ = ["TimeMention", "find_times", "month_names", "timezones"]
 
@@ -94,7 +93,7 @@ def _prefix(words: list[str]) -> str:
 def _lexicon(language: str) -> _Lexicon:
     path = resource("data", "lexicons", language, "time.yaml")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
     except FileNotFoundError:
         raise ValueError(f"no time lexicon for language {language!r} ({path})") from None
     loc = Locale.parse(data.get("locale", language))
@@ -156,7 +155,7 @@ def _lexicon(language: str) -> _Lexicon:
 def timezones(language: str) -> dict[str, str]:
     """Time zone abbreviations of a language's bylines ("WIB" -> "+07:00")."""
     path = resource("data", "lexicons", language, "time.yaml")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
     return {str(k): str(v) for k, v in data.get("timezones", {}).items()}
 
 
