@@ -40,11 +40,15 @@ def export_store(store: Store, fmt: ox.RdfFormat, output: Path | None, *, source
     target = str(output) if output is not None else sys.stdout.buffer
     prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     values = {k: v for k, v in (("actor", actor), ("from", date_from), ("to", date_to)) if v is not None}
-    if values:
+    if values and source is not None:
+        raise UsageError("--source exports one graph whole; it cannot be combined with --actor/--from/--to")
+    if fmt == ox.RdfFormat.JSON_LD:
+        _export_jsonld(store, target, source, values)
+    elif values:
         if source is not None:
             raise UsageError("--source exports one graph whole; it cannot be combined with --actor/--from/--to")
         _export_selection(store, fmt, target, values, prefixes)
-    elif fmt in _GRAPH_FORMATS or fmt == ox.RdfFormat.JSON_LD:
+    elif fmt in _GRAPH_FORMATS:
         options: dict[str, object] = {"use_default_graph_as_union": source is None}
         if source is not None:
             options["default_graph"] = ox.NamedNode(source)
@@ -69,7 +73,34 @@ def _export_selection(store: Store, fmt: ox.RdfFormat, target: object, values: d
     except UsageError as exc:  # say the export's option, not the query parameter
         raise UsageError(str(exc).replace("--param ", "--", 1)) from None
     triples = store.raw_query(text, use_default_graph_as_union=True)
-    if fmt in _GRAPH_FORMATS or fmt == ox.RdfFormat.JSON_LD:
+    if fmt in _GRAPH_FORMATS:
         ox.serialize(triples, target, fmt, prefixes=prefixes)
     else:  # each triple in the graphs that hold it, so sources stay replaceable one by one
         ox.serialize((q for t in triples for q in store.quads_of(t)), target, fmt, prefixes=prefixes)
+
+
+def _export_jsonld(store: Store, target: object, source: str | None, values: dict[str, str]) -> None:
+    """JSON-LD compacted with Dyad's context (inline, so any JSON-LD reader expands it without
+    fetching), one ``@graph`` per named graph as in TriG. rdflib compacts it, in memory: for a
+    large store N-Quads or TriG stream."""
+    from rdflib import Dataset
+
+    from dyad.jsonld import local_context
+    from dyad.terms import to_rdflib
+
+    if values:
+        try:
+            text = queries.bind(queries.load("export-selection"), values)
+        except UsageError as exc:
+            raise UsageError(str(exc).replace("--param ", "--", 1)) from None
+        quads = (q for t in store.raw_query(text, use_default_graph_as_union=True) for q in store.quads_of(t))
+    else:
+        quads = store.quads_in(URIRef(source) if source is not None else None)
+    ds = Dataset()
+    for q in quads:
+        ds.graph(to_rdflib(q.graph_name)).add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    data = ds.serialize(format="json-ld", context=local_context(), auto_compact=True).encode("utf-8") + b"\n"
+    if isinstance(target, str):
+        Path(target).write_bytes(data)
+    else:
+        target.write(data)  # type: ignore[attr-defined]

@@ -180,6 +180,13 @@ class Store:
             if isinstance(q.graph_name, ox.NamedNode):
                 yield q
 
+    def quads_in(self, graph: URIRef | None = None) -> Iterator[ox.Quad]:
+        """The quads of one named graph, or of every named graph (streamed pyoxigraph quads)."""
+        name = ox.NamedNode(str(graph)) if graph is not None else None
+        for q in self._ox.quads_for_pattern(None, None, None, name):
+            if isinstance(q.graph_name, ox.NamedNode):
+                yield q
+
     def has_graph(self, graph: URIRef) -> bool:
         return self._ox.contains_named_graph(ox.NamedNode(str(graph)))
 

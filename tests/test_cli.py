@@ -139,10 +139,18 @@ def test_export_formats_parse_back(dyad, store_dir: Path, tmp_path: Path) -> Non
     names = {str(c.identifier) for c in ds.graphs()}
     assert "https://w3id.org/dyad/id/article/sample-id-2024-10-24" in names
     assert len(g) == len({(s, p, o) for s, p, o, _ in ds.quads()})
-    for fmt, parser in (("ntriples", "nt"), ("jsonld", "json-ld")):
-        out = tmp_path / f"out.{fmt}"
-        assert dyad("export", "--format", fmt, "-o", str(out), store=store_dir).code == 0
-        assert len(Graph().parse(out, format=parser)) == len(g)
+    out = tmp_path / "out.nt"
+    assert dyad("export", "--format", "ntriples", "-o", str(out), store=store_dir).code == 0
+    assert len(Graph().parse(out, format="nt")) == len(g)
+    # JSON-LD: compacted with Dyad's context, one @graph per named graph, as TriG keeps them
+    jsonld = tmp_path / "out.jsonld"
+    assert dyad("export", "--format", "jsonld", "-o", str(jsonld), store=store_dir).code == 0
+    doc = json.loads(jsonld.read_text(encoding="utf-8"))
+    assert doc["@context"]["agent"]["@id"] == "dy:agent"
+    assert "https://w3id.org/dyad/ontology#agent" not in jsonld.read_text(encoding="utf-8")
+    back = Dataset().parse(jsonld, format="json-ld")
+    assert {str(c.identifier) for c in back.graphs() if len(c)} >= {n for n in names if n.startswith("https://w3id.org/dyad/id/")}
+    assert len({(s, p, o) for s, p, o, _ in back.quads()}) == len(g)
 
 
 def test_stats_and_withdraw(dyad, store_dir: Path) -> None:
