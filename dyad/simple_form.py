@@ -100,6 +100,8 @@ class SimpleSource(SourceGraph):
     problems: list[RowProblem] = field(default_factory=list)
     lines: dict[URIRef, int] = field(default_factory=dict)
     rows: dict[URIRef, int] = field(default_factory=dict)
+    # the fields of each event already found wrong here: the shapes' findings on them repeat it
+    reported: dict[URIRef, set[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -435,16 +437,18 @@ def _add_row(out: SimpleSource, row: _Row, actors: ActorIndex, known: Known | No
     url = one("source")
     if url is not None and not re.match(r"^https?://[^\s/]+\S*$", url):
         problem("source", url, "source must be the http(s) URL of what reports the event")
-    if problems or etype is None:
-        out.problems.extend(problems)
+    out.problems.extend(problems)
+    if etype is None:
         return
+    # a row with a bad field is still checked whole (without that field), so that one run shows
+    # every problem of the file: "troops: many" and the claimant an alleged event lacks
 
     src = out.name
     agents, targets = frozenset(roles["agent"]), frozenset(roles["target"])
     ev = event_iri(etype, agents, targets, frozenset(), date, src, row.number)
     g = out.graph
     folded = False
-    for k in known(etype, agents, targets) if known and agents else []:
+    for k in known(etype, agents, targets) if known and agents and not problems else []:
         if identity.compatible(k.date, date):  # one event, many reports: the stored description wins
             ev, folded = identity.fold(g, ev, k), True
             if resubmitted(ev, report_iri(ev, src)):
@@ -458,6 +462,8 @@ def _add_row(out: SimpleSource, row: _Row, actors: ActorIndex, known: Known | No
         out.problems.append(RowProblem(row.line, row.number, None, None,
                                        f"repeats the event of the row at line {seen[ev]}; both go into one report",
                                        Severity.WARNING, CHECK_REPEAT, ev))
+    if problems:
+        out.reported.setdefault(ev, set()).update(p.field for p in problems if p.field)
     seen.setdefault(ev, row.line)
     out.lines.setdefault(ev, row.line)
     out.rows.setdefault(ev, row.number)

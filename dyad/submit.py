@@ -162,6 +162,7 @@ class _Read:
     findings: list[Finding]
     lines: dict[URIRef, int]
     superseded: set[tuple[str, str]]  # (focus, value) of actor problems already explained
+    reported: dict[URIRef, set[str]] = field(default_factory=dict)  # event -> fields found wrong already
 
 
 def read_submission(path: Path, *, store: Store, actors: ActorIndex, submitter: str,
@@ -174,7 +175,7 @@ def read_submission(path: Path, *, store: Store, actors: ActorIndex, submitter: 
     known = store.find_events
     if form in ("yaml", "csv"):
         src = read_simple(path, data, submitter=submitter, now=now, known=known, actors=actors, form=form)
-        return [_Read(src, [_row_finding(p, src) for p in src.problems], src.lines, set())]
+        return [_Read(src, [_row_finding(p, src) for p in src.problems], src.lines, set(), src.reported)]
     default = ID["submission/" + hashlib.sha256(data).hexdigest()[:16]]
     out = []
     for sg in parse.read(path, fmt=form, default_source=default):
@@ -383,6 +384,9 @@ def _report(r: _Read, shacl: ValidationReport) -> FileReport:
             continue
         focus = URIRef(p.focus)
         event = _event_node(focus, g)
+        if event is not None and (p.path or "").rsplit(":", 1)[-1].lstrip("^") in r.reported.get(event, ()):
+            _drop_result(kept, p.focus, p.value, any_shape=True)
+            continue  # the row's own check said it first, in the submitter's words
         findings.append(Finding(r.lines.get(event) if event is not None else None, _event_label(focus, g),
                                 p.focus, p.path, p.value, p.message, p.severity, p.shape))
     findings.sort(key=lambda f: (f.line or 0, f.event, _ORDER[f.severity], f.field or "", f.message))
@@ -400,12 +404,12 @@ def _event_node(node: URIRef, g: Graph) -> URIRef | None:
     return node
 
 
-def _drop_result(report: Graph, focus: str, value: str | None) -> None:
+def _drop_result(report: Graph, focus: str, value: str | None, any_shape: bool = False) -> None:
     for result in list(report.subjects(SH.focusNode, URIRef(focus))):
         if value is not None and str(report.value(result, SH.value)) != value:
             continue
         shape = report.value(result, SH.sourceShape)
-        if str(shape) not in _SUPERSEDED:
+        if str(shape) not in _SUPERSEDED and not any_shape:
             continue
         for s in list(report.subjects(SH.result, result)):
             report.remove((s, SH.result, result))

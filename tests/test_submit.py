@@ -76,7 +76,7 @@ def _counts(stats: str | None) -> dict[str, str]:
 
 def test_cases_are_found() -> None:
     # Guards against a runner that passes empty; every input file has its expectation.
-    assert len(CASES) == 33
+    assert len(CASES) == 34
     inputs = [p for p in CASES_DIR.iterdir() if not p.name.endswith(".expected.yaml")]
     stems = {p.name.removesuffix(".expected.yaml") for p in CASES}
     assert all(p.name.split(".")[0] in stems for p in inputs), "an input file without .expected.yaml"
