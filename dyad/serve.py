@@ -72,6 +72,7 @@ MAX_BODY = 64 * 1024 * 1024
 # -- named queries and events -------------------------------------------------------------------
 
 _QUERY_PATH = re.compile(r"^/api/query/(?P<name>[^/]*)$")
+_CONSTRUCT = re.compile(r"^\s*CONSTRUCT\b", re.M | re.I)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 def query_catalogue() -> list[dict[str, Any]]:
@@ -86,6 +87,8 @@ def query_catalogue() -> list[dict[str, Any]]:
     }
     return [{
         "name": q.name, "summary": q.summary, "description": q.description,
+        # a CONSTRUCT answers triples, not rows: the page shows and offers them as such
+        "form": "construct" if _CONSTRUCT.search(q.text) else "select",
         "columns": list(q.columns),
         "params": [{"name": p.name, "kind": p.kind, "required": p.required, "default": p.default,
                     "doc": p.doc, **({"choices": choices[p.kind]} if p.kind in choices else {})}

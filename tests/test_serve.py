@@ -587,6 +587,22 @@ def test_web_page_in_chromium(server: Server) -> None:
                     if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
             page.goto(server.url + "/")
 
+            # the page opens on who did what, latest first
+            expect(page.locator("#query-name")).to_have_value("who-did-what")
+            expect(page.locator("#results tbody tr").first).to_be_visible()
+            first_dates = page.locator("#results tbody tr td:nth-child(7)").all_inner_texts()
+            dated = [d for d in first_dates if d]
+            assert dated and dated[0] >= dated[-1], first_dates
+
+            # a CONSTRUCT in the Queries tab: its triples, and a Turtle download
+            page.select_option("#query-name", "export-selection")
+            page.fill("#query-fields input[name=actor]", "KOR")
+            page.click("#query-run")
+            expect(page.locator("#query-status")).to_contain_text("triples")
+            expect(page.locator("#results thead")).to_contain_text("predicate")
+            expect(page.locator("#results")).to_contain_text("Summons")
+            assert "format=turtle" in (page.locator("#query-link").get_attribute("href") or "")
+
             # a named query, its form made from the #+ metadata
             page.select_option("#query-name", "who-did-what")
             expect(page.locator("#query-fields select[name=status]")).to_have_value("reported")

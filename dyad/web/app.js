@@ -48,11 +48,36 @@ async function getJSON(url) {
   if (!response.ok) throw new Error(data.error || `${response.status} ${response.statusText}`);
   return data;
 }
-function queryURL(name, params) {
+function queryURL(name, params, format = "json") {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== "" && v != null) q.set(k, v);
-  q.set("format", "json");
+  q.set("format", format);
   return `/api/query/${encodeURIComponent(name)}?${q}`;
+}
+// N-Triples, one triple a line, as a table's bindings (a CONSTRUCT's answer in the Queries tab)
+const NT_TERM = /^(<[^>]*>|_:\S+|"(?:[^"\\]|\\.)*"(?:@[A-Za-z0-9-]+|\^\^<[^>]*>)?)\s*/;
+function ntTerm(text) {
+  if (text.startsWith("<")) return { type: "uri", value: text.slice(1, -1) };
+  if (text.startsWith("_:")) return { type: "bnode", value: text };
+  const end = text.lastIndexOf('"');
+  const value = text.slice(1, end).replace(/\\(["\\nrt])/g, (_, c) => ({ n: "\n", r: "\r", t: "\t" }[c] || c));
+  return { type: "literal", value };
+}
+function parseNTriples(body) {
+  const bindings = [];
+  for (const line of body.split("\n")) {
+    let rest = line.trim();
+    if (!rest || rest.startsWith("#")) continue;
+    const terms = [];
+    for (let i = 0; i < 3; i += 1) {
+      const m = NT_TERM.exec(rest);
+      if (!m) break;
+      terms.push(ntTerm(m[1]));
+      rest = rest.slice(m[0].length);
+    }
+    if (terms.length === 3) bindings.push({ subject: terms[0], predicate: terms[1], object: terms[2] });
+  }
+  return { head: { vars: ["subject", "predicate", "object"] }, results: { bindings } };
 }
 const formValues = (form) => Object.fromEntries([...new FormData(form)].filter(([k]) => !k.startsWith("__")));
 function setStatus(id, text, isError = false) {
@@ -111,17 +136,38 @@ function renderTable(table, data, onEvent) {
   });
   table.replaceChildren(el("thead", {}, head), el("tbody", {}, ...rows));
 }
-async function runQuery(event) {
+async function runQuery(event, latestFirst = false) {
   event?.preventDefault();
   const name = $("#query-name").value;
-  const url = queryURL(name, formValues($("#query-form")));
-  $("#query-link").href = url;
+  const construct = catalogue.find((q) => q.name === name)?.form === "construct";
+  const params = formValues($("#query-form"));
+  const url = queryURL(name, params, construct ? "ntriples" : "json");
+  const link = $("#query-link");
+  link.href = construct ? queryURL(name, params, "turtle") : url;
+  link.textContent = construct ? "download Turtle" : "as JSON";
   setStatus("query-status", "Running…");
   try {
-    const data = await getJSON(url);
+    let data;
+    if (construct) {  // triples, not rows: shown one per line, offered as Turtle
+      const response = await fetch(url, { headers: { Accept: "application/n-triples" } });
+      const body = await response.text();
+      if (!response.ok) {
+        let message = body;
+        try { message = JSON.parse(body).error || body; } catch { /* a plain-text error */ }
+        throw new Error(message);
+      }
+      data = parseNTriples(body);
+    } else {
+      data = await getJSON(url);
+    }
+    if (latestFirst) {  // the query orders by first day, undated last: the dated rows turned round
+      const rows = data.results.bindings;
+      const dated = rows.filter((b) => b.date && b.date.value);
+      data.results.bindings = [...dated.reverse(), ...rows.filter((b) => !(b.date && b.date.value))];
+    }
     renderTable($("#results"), data, showEvidence);
     const n = data.results.bindings.length;
-    setStatus("query-status", `${n} row${n === 1 ? "" : "s"}`);
+    setStatus("query-status", construct ? `${n} triple${n === 1 ? "" : "s"}` : `${n} row${n === 1 ? "" : "s"}`);
   } catch (err) {
     $("#results").replaceChildren();
     setStatus("query-status", err.message, true);
@@ -325,6 +371,12 @@ async function start() {
     const params = new URLSearchParams(query || "");
     if (view === "timeline" && params.get("actor")) { $("#timeline-actor").value = params.get("actor"); runTimeline(); }
     if (view === "graph") runGraph();
+  }
+  if (view !== "timeline" && view !== "graph") {
+    // the page opens on something: who did what, latest first, a click from its evidence
+    select.value = catalogue.some((q) => q.name === "who-did-what") ? "who-did-what" : select.value;
+    chooseQuery(select.value);
+    runQuery(null, true);
   }
 }
 document.addEventListener("DOMContentLoaded", start);
