@@ -694,6 +694,12 @@ def _wrongdoer(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | None], w: W
             return by[0][2]
         if before:
             return before[-1][2]
+        if near is None and not cands:
+            # "Damascus says it is a violation of its sovereignty": no one named in the complement,
+            # in a story of two states: the wrong is the other one's
+            other = [p for p in sent.pair if p.kind == "state" and p.code not in own]
+            if len(sent.pair) == 2 and len(other) == 1 and own & {p.code for p in sent.pair}:
+                return other[0]
     return None
 
 
