@@ -84,8 +84,8 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", default=None, help="RDF syntax when the extension does not say "
-              "(turtle, nt, trig, nquads, json-ld, xml).")
+@click.option("--format", "fmt", default=None, type=click.Choice(["turtle", "nt", "trig", "nquads", "json-ld", "xml"]),
+              help="RDF syntax when the extension does not say.")
 @store_option
 def load(files: tuple[Path, ...], fmt: str | None, store_dir: Path | None) -> None:
     """Load RDF FILES into the store, validated; a file that does not conform is not loaded.

@@ -95,7 +95,7 @@ def endpoints(url: str, store_type: StoreType = StoreType.GENERIC, *, gsp: str |
     'http://h:7200/repositories/dyad/statements'
     """
     parsed = urllib.parse.urlsplit(url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in url:
         raise UsageError(f"--endpoint {url!r}: expected an http(s) URL")
     if store_type == StoreType.GENERIC:
         return Endpoints(query=url, update=update or url, gsp=gsp)
@@ -207,6 +207,9 @@ def query_remote(endpoint: str, q: queries.NamedQuery, values: dict[str, str], f
     """
     if fmt != "table" and fmt not in RESULT_FORMATS:
         raise UsageError(f"--format {fmt!r}: expected table, " + ", ".join(RESULT_FORMATS))
+    parsed = urllib.parse.urlsplit(endpoint)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in endpoint:
+        raise UsageError(f"--endpoint {endpoint!r}: expected an http(s) URL")
     text = queries.bind(q, values)
     variables, bindings = select_all(endpoint, text, page_size=page_size)
     document = json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}})

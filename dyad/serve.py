@@ -534,7 +534,7 @@ class Handler(BaseHTTPRequestHandler):
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (0.0.0.0 for every interface).")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port (0: any free port).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
 @click.option("--store", "store_dir", type=click.Path(path_type=Path), envvar="DYAD_STORE", default=None,
               help="Store folder (default: $DYAD_STORE, else ~/.local/share/dyad/store).")
 @click.option("--token", envvar="DYAD_SERVE_TOKEN", default=None,

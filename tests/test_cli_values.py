@@ -1,5 +1,7 @@
 """Never a traceback: any value given to any option of the store commands ends in at most one line
-on stderr and exit 0, 1 or 2 (run in-process through ``dyad.cli.main``, as the console script)."""
+on stderr and exit 0, 1 or 2 (run in-process through ``dyad.cli.main``, as the console script).
+``dyad serve`` is not given random values (a valid port would start a server): its port's bounds
+are a table case below."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import SEED_TEXT
+from conftest import SAMPLE, SEED_TEXT
 from dyad.cli import main
 
 # each command with the option (or argument) the value goes to; the store is a fresh empty one
@@ -27,6 +29,9 @@ COMMANDS = [
     ["ingest", str(SEED_TEXT), "--published", "{}"],
     ["ingest", str(SEED_TEXT), "--lang", "{}"],
     ["ingest", str(SEED_TEXT), "--url", "{}"],
+    ["query", "who-did-what", "--endpoint", "{}"],
+    ["load", "--format", "{}", str(SAMPLE)],
+    ["push", "--endpoint", "{}"],
 ]
 VALUES = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30)
 
@@ -64,3 +69,10 @@ def test_withdraw_and_export_name_the_bad_iri(tmp_path: Path, capsys: pytest.Cap
         code, err = _run(argv + ["--store", str(tmp_path / "store")], capsys)
         assert code == 2, err
         assert err.startswith("dyad: ") and ("no IRI" in err or "no source" in err), err
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "65536", "eighty"])
+def test_serve_refuses_a_port_out_of_range_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       port: str) -> None:
+    code, err = _run(["serve", "--port", port, "--store", str(tmp_path / "store")], capsys)
+    assert code == 2 and "Traceback" not in err and "--port" in err, err
