@@ -106,6 +106,12 @@ def load(files: tuple[Path, ...], fmt: str | None, store_dir: Path | None) -> No
         # a store's own export (backup, move): its ontology and registry must be the installed
         # ones; its shared descriptions go back to the sources that refer to them
         restore.check_base(own, str(f))
+        if restore.ENTITIES_GRAPH in own:  # the same guards as a source graph's triples
+            own[restore.ENTITIES_GRAPH] = parse.prepare(own[restore.ENTITIES_GRAPH], origin=str(f),
+                                                        salt=str(restore.ENTITIES_GRAPH) + str(f))
+        if own and not found:
+            raise InputError("only Dyad's own graphs (ontology, registry, summaries): no source to load",
+                             where=str(f))
         restore.attach_entities(found, own.get(restore.ENTITIES_GRAPH, parse.Graph()))
         shared += own.get(restore.ENTITIES_GRAPH, parse.Graph())
         if restore.DERIVED_GRAPH in own:
@@ -116,11 +122,12 @@ def load(files: tuple[Path, ...], fmt: str | None, store_dir: Path | None) -> No
     if folded:
         click.echo(f"{folded} event(s) already in the store under another IRI: their reports were added to them",
                    err=True)
+    fresh = not store.sources()  # the summaries of a restore into an empty store must come out the same
     results = gate.admit(store, sources, also=shared if len(shared) else None)
     for r in results:
         state = f"+{r.added} -{r.removed} triples" if r.changed else "unchanged"
         click.echo(f"{r.graph}: {state}", err=True)
-    if derived:
+    if derived and fresh:
         ours = store.graph_triples(restore.DERIVED_GRAPH)
         for f, theirs in derived:
             # summaries are the store's own: recomputed, never taken from the file

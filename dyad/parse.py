@@ -108,7 +108,8 @@ def _parse(path: Path, fmt: str) -> tuple[bytes, list[tuple[URIRef | None, Graph
         if fmt in QUAD_FORMATS:
             ds = Dataset()
             ds.parse(data=data, format=fmt, publicID=str(ID))
-            return data, [(g.identifier, g) for g in ds.graphs() if len(g)]
+            # in IRI order: the same file gives the same order of sources (and of messages)
+            return data, sorted(((g.identifier, g) for g in ds.graphs() if len(g)), key=lambda x: str(x[0]))
         g = Graph()
         if fmt == "json-ld":
             from dyad.jsonld import parse_jsonld  # only JSON-LD needs the context guard

@@ -203,13 +203,21 @@ def _actor_term(param: Param, value: str) -> ox.NamedNode | ox.Literal:
     if iri is None and _IRI.match(value):
         raise UsageError(f"--param {param.name}={value!r}: an actor IRI is http(s)")
     if iri is not None:
-        actor = registry.actor(iri)
-        return ox.Literal(actor.code) if actor is not None and actor.code else ox.NamedNode(str(iri))
+        if not _IRI.match(str(iri)):
+            raise UsageError(f"--param {param.name}={value!r}: not an IRI (spaces, quotes or brackets in it)")
+        return _coded_term(registry.actor(iri), iri)
     found, why = _actor_index().resolve(value)
     if found is None:
         raise UsageError(f"--param {param.name}={value!r}: {why}")
-    actor = registry.actor(found)
-    return ox.Literal(actor.code) if actor is not None and actor.code else ox.NamedNode(str(found))
+    return _coded_term(registry.actor(found), found)
+
+
+def _coded_term(actor: Any, iri: Any) -> ox.NamedNode | ox.Literal:
+    # a state or an organization by its code (its organs count with it); a person by the IRI:
+    # a person's registry code is whom they act for, and Mark Rutte is not all of NATO
+    if actor is not None and actor.code and actor.kind in ("state", "organization"):
+        return ox.Literal(actor.code)
+    return ox.NamedNode(str(iri))
 
 
 @functools.lru_cache(maxsize=1)

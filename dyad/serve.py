@@ -72,6 +72,7 @@ MAX_BODY = 64 * 1024 * 1024
 # -- named queries and events -------------------------------------------------------------------
 
 _QUERY_PATH = re.compile(r"^/api/query/(?P<name>[^/]*)$")
+_HOST = re.compile(r"[A-Za-z0-9.-]+(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?")
 _CONSTRUCT = re.compile(r"^\s*CONSTRUCT\b", re.M | re.I)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -261,7 +262,9 @@ class Handler(BaseHTTPRequestHandler):
         query = self._one(params, "query")
         if query is None:  # the endpoint itself: its service description
             formats = negotiate(self.headers.get("Accept"), self._formats(params))
-            host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
+            host = self.headers.get("Host") or ""
+            if not _HOST.fullmatch(host):  # the name the client used, when it is one
+                host = f"{self.server.server_address[0]}:{self.server.server_address[1]}"
             self._outcome(service_description(f"http://{host}{path}", formats["graph"]))
             return
         self._query(query, params)

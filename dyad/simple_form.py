@@ -445,7 +445,9 @@ def _add_row(out: SimpleSource, row: _Row, actors: ActorIndex, known: Known | No
 
     src = out.name
     agents, targets = frozenset(roles["agent"]), frozenset(roles["target"])
-    ev = event_iri(etype, agents, targets, frozenset(), date, src, row.number)
+    # a row with a bad field is checked, never written: its own IRI, so it never merges with
+    # another row's event (nor hides that row's own problems)
+    ev = event_iri(etype, agents, targets, frozenset(), None if problems else date, src, row.number)
     g = out.graph
     folded = False
     for k in known(etype, agents, targets) if known and agents and not problems else []:
@@ -458,13 +460,14 @@ def _add_row(out: SimpleSource, row: _Row, actors: ActorIndex, known: Known | No
                 f"the store already has this event ({_short(ev)}); this submission adds its report to it",
                 Severity.WARNING, CHECK_DUPLICATE, ev))
             break
-    if ev in seen:
+    if ev in seen and not problems:
         out.problems.append(RowProblem(row.line, row.number, None, None,
                                        f"repeats the event of the row at line {seen[ev]}; both go into one report",
                                        Severity.WARNING, CHECK_REPEAT, ev))
     if problems:
         out.reported.setdefault(ev, set()).update(p.field for p in problems if p.field)
-    seen.setdefault(ev, row.line)
+    if not problems:
+        seen.setdefault(ev, row.line)
     out.lines.setdefault(ev, row.line)
     out.rows.setdefault(ev, row.number)
     g.add((ev, RDF.type, etype))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import re
 import json
 import sys
 from collections import Counter
@@ -385,7 +386,7 @@ def _report(r: _Read, shacl: ValidationReport) -> FileReport:
         focus = URIRef(p.focus)
         event = _event_node(focus, g)
         if event is not None and (p.path or "").rsplit(":", 1)[-1].lstrip("^") in r.reported.get(event, ()):
-            _drop_result(kept, p.focus, p.value, any_shape=True)
+            _drop_result(kept, p.focus, p.value, any_shape=True, path=(p.path or "").rsplit(":", 1)[-1].lstrip("^"))
             continue  # the row's own check said it first, in the submitter's words
         findings.append(Finding(r.lines.get(event) if event is not None else None, _event_label(focus, g),
                                 p.focus, p.path, p.value, p.message, p.severity, p.shape))
@@ -404,10 +405,13 @@ def _event_node(node: URIRef, g: Graph) -> URIRef | None:
     return node
 
 
-def _drop_result(report: Graph, focus: str, value: str | None, any_shape: bool = False) -> None:
+def _drop_result(report: Graph, focus: str, value: str | None, any_shape: bool = False,
+                 path: str | None = None) -> None:
     for result in list(report.subjects(SH.focusNode, URIRef(focus))):
         if value is not None and str(report.value(result, SH.value)) != value:
             continue
+        if path is not None and not re.search(rf"[#/]{re.escape(path)}$", str(report.value(result, SH.resultPath) or "")):
+            continue  # another field's finding on the same node stays
         shape = report.value(result, SH.sourceShape)
         if str(shape) not in _SUPERSEDED and not any_shape:
             continue

@@ -76,12 +76,14 @@ def test_export_with_other_own_graphs_is_refused(exports: dict[str, Path], case:
     text = exports["nquads"].read_text(encoding="utf-8")
     assert case["find"] in text
     bad = tmp_path / "tampered.nq"
-    bad.write_text(text.replace(case["find"], case["replace"], 1), encoding="utf-8")
+    text = text.replace(case["find"], case["replace"], 1) if case["find"] else text + case["append"] + "\n"
+    bad.write_text(text, encoding="utf-8")
     ran = run_dyad("load", str(bad), store=tmp_path / "copy")
     assert ran.code == 2 and case["message"] in ran.err and "tampered.nq" in ran.err, ran.err
     assert not (tmp_path / "copy").exists()  # nothing written, not even an empty store
-    checked = run_dyad("check", str(bad))
-    assert checked.code == 2 and case["message"] in checked.err
+    if "append" not in case:  # dyad check reads the shared descriptions as data to check
+        checked = run_dyad("check", str(bad))
+        assert checked.code == 2 and case["message"] in checked.err
 
 
 @pytest.mark.parametrize("fmt", ["trig", "nquads", "turtle"])
