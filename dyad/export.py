@@ -12,6 +12,7 @@ Full exports stream from the store with flat memory; nothing is collected in Pyt
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -99,8 +100,21 @@ def _export_jsonld(store: Store, target: object, source: str | None, values: dic
     ds = Dataset()
     for q in quads:
         ds.graph(to_rdflib(q.graph_name)).add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
-    data = ds.serialize(format="json-ld", context=local_context(), auto_compact=True).encode("utf-8") + b"\n"
+    doc = _ordered(json.loads(ds.serialize(format="json-ld", context=local_context(), auto_compact=True)))
+    data = json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
     if isinstance(target, str):
         Path(target).write_bytes(data)
     else:
         target.write(data)  # type: ignore[attr-defined]
+
+
+def _ordered(node: object) -> object:
+    """The same store, the same file: rdflib writes nodes and values in set order, so every list
+    (Dyad's context has no ordered @list) is sorted, by node id first."""
+    if isinstance(node, dict):
+        return {k: (v if k == "@context" else _ordered(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        items = [_ordered(v) for v in node]
+        return sorted(items, key=lambda v: (str(v.get("id", v.get("@id", ""))) if isinstance(v, dict) else "",
+                                             json.dumps(v, sort_keys=True, ensure_ascii=False)))
+    return node

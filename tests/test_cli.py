@@ -151,6 +151,10 @@ def test_export_formats_parse_back(dyad, store_dir: Path, tmp_path: Path) -> Non
     back = Dataset().parse(jsonld, format="json-ld")
     assert {str(c.identifier) for c in back.graphs() if len(c)} >= {n for n in names if n.startswith("https://w3id.org/dyad/id/")}
     assert len({(s, p, o) for s, p, o, _ in back.quads()}) == len(g)
+    again = tmp_path / "again.jsonld"  # the same store, the same file (another hash seed)
+    assert dyad("export", "--format", "jsonld", "-o", str(again), store=store_dir,
+                env={"PYTHONHASHSEED": "7"}).code == 0
+    assert again.read_bytes() == jsonld.read_bytes()
 
 
 def test_stats_and_withdraw(dyad, store_dir: Path) -> None:
