@@ -65,8 +65,8 @@ FORMAT_NAMES = ("format", "output", "results")
 DEFAULTS = {"select": "json", "ask": "json", "graph": "turtle"}
 
 
-class FormatConflict(ValueError):
-    """Format parameters that ask for different formats (``format=json&output=xml``)."""
+# the format key of an answer kind whose format parameters disagree: the rest is the values given
+CONFLICT = "conflict:"
 
 
 def _format_of(value: str, kind: str) -> str | None:
@@ -84,7 +84,7 @@ def _format_of(value: str, kind: str) -> str | None:
 def requested_formats(values: list[str]) -> dict[str, str | None] | None:
     """The formats asked for by the values of the format parameters (None: none given). Values
     that agree are one request ("format=tsv&format=text/tab-separated-values"); values that ask
-    for two formats for the same answer are a :class:`FormatConflict`."""
+    for two formats for the same kind of answer make that kind's key a :data:`CONFLICT`."""
     values = [v for v in values if v.strip()]
     if not values:
         return None
@@ -92,9 +92,11 @@ def requested_formats(values: list[str]) -> dict[str, str | None] | None:
     for kind in FORMAT_PARAM:
         keys = {_format_of(v, kind) for v in values}
         named = keys - {None}
-        if len(named) > 1:
-            raise FormatConflict(f"the format parameters ask for different formats: {', '.join(sorted(values))}")
-        chosen[kind] = named.pop() if named and None not in keys else None
+        if len(named) > 1:  # refused when the answer is of this kind (json and text/turtle agree on a SELECT)
+            chosen[kind] = CONFLICT + ", ".join(sorted(values))
+            continue
+        # a value that names no format of this kind (text/turtle for a SELECT) leaves the others to say
+        chosen[kind] = named.pop() if named else None
     return chosen
 
 
@@ -270,6 +272,8 @@ def execute(store: Any, job: Job) -> Outcome:
         data = json.dumps({"head": {"vars": variables}, "results": {"bindings": rows}}).encode()
         return _serialise_results(ox.parse_query_results(data, ox.QueryResultsFormat.JSON), "select", key)
     key = job.formats["graph"]  # CONSTRUCT, DESCRIBE
+    if key is not None and key.startswith(CONFLICT):
+        return _conflict(key)
     if key is None:
         return _not_acceptable("graph")
     triples = []
@@ -292,6 +296,8 @@ def service_description(endpoint: str, key: str | None) -> Outcome:
     """What the endpoint URL answers without a query (SPARQL 1.1 Service Description, section 2):
     the query language, the result formats and the dataset's shape. Clients that look before they
     ask (Comunica) learn from it that this is a SPARQL endpoint."""
+    if key is not None and key.startswith(CONFLICT):
+        return _conflict(key)
     if key is None:
         return _not_acceptable("graph")
     service = ox.NamedNode(endpoint)
@@ -308,7 +314,13 @@ def service_description(endpoint: str, key: str | None) -> Outcome:
     return Outcome(200, media, ox.serialize(triples, format=fmt))
 
 
+def _conflict(key: str) -> Outcome:
+    return Outcome.error(400, f"the format parameters ask for different formats: {key[len(CONFLICT):]}")
+
+
 def _serialise_results(answer: Any, kind: str, key: str | None) -> Outcome:
+    if key is not None and key.startswith(CONFLICT):
+        return _conflict(key)
     if key is None:
         return _not_acceptable(kind)
     fmt, media = RESULTS[key]

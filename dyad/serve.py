@@ -51,7 +51,6 @@ import pyoxigraph as ox
 from dyad.queries import HTTP_IRI
 from dyad.querypool import (
     FORMAT_NAMES,
-    FormatConflict,
     Job,
     Outcome,
     QueryPool,
@@ -201,9 +200,6 @@ class Handler(BaseHTTPRequestHandler):
                 self._static(path)
                 return
             raise ApiError(404, f"nothing at {path}; try /, /sparql, /api/queries")
-        except FormatConflict as exc:
-            self.close_connection = True
-            self._text(400, str(exc))
         except ApiError as exc:
             self.close_connection = True  # an unread request body must not become the next request
             if path.startswith("/api/"):

@@ -214,6 +214,8 @@ FORMAT_PARAMS = [
     ({"results": "csv"}, "application/sparql-results+json", 200, "text/csv"),
     ({"format": "application/sparql-results+json"}, None, 200, "application/sparql-results+json"),
     ({"format": "json", "output": "xml"}, None, 400, "ask for different formats"),
+    # they agree on what a SELECT can be (text/turtle is no results format): the SELECT is JSON
+    ({"format": "json", "output": "text/turtle"}, None, 200, "application/sparql-results+json"),
     ({"format": "turtle"}, None, 406, "is for CONSTRUCT and DESCRIBE"),
     ({"format": "no-such-format"}, None, 406, "this server offers"),
 ]
