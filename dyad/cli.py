@@ -96,6 +96,7 @@ def load(files: tuple[Path, ...], fmt: str | None, store_dir: Path | None) -> No
     from dyad import gate, parse, restore
 
     from dyad.identity import fold_graph
+    from dyad.namespace import DERIVED_GRAPH, ENTITIES_GRAPH
 
     sources: list[parse.SourceGraph] = []
     derived = []
@@ -106,16 +107,15 @@ def load(files: tuple[Path, ...], fmt: str | None, store_dir: Path | None) -> No
         # a store's own export (backup, move): its ontology and registry must be the installed
         # ones; its shared descriptions go back to the sources that refer to them
         restore.check_base(own, str(f))
-        if restore.ENTITIES_GRAPH in own:  # the same guards as a source graph's triples
-            own[restore.ENTITIES_GRAPH] = parse.prepare(own[restore.ENTITIES_GRAPH], origin=str(f),
-                                                        salt=str(restore.ENTITIES_GRAPH) + str(f))
         if own and not found:
             raise InputError("only Dyad's own graphs (ontology, registry, summaries): no source to load",
                              where=str(f))
-        restore.attach_entities(found, own.get(restore.ENTITIES_GRAPH, parse.Graph()))
-        shared += own.get(restore.ENTITIES_GRAPH, parse.Graph())
-        if restore.DERIVED_GRAPH in own:
-            derived.append((f, own[restore.DERIVED_GRAPH]))
+        if ENTITIES_GRAPH in own:  # the same guards as a source graph's triples
+            entities = parse.prepare(own[ENTITIES_GRAPH], origin=str(f), salt=str(ENTITIES_GRAPH) + str(f))
+            restore.attach_entities(found, entities)
+            shared += entities
+        if DERIVED_GRAPH in own:
+            derived.append((f, own[DERIVED_GRAPH]))
         sources += found
     store = open_store(store_dir)
     folded = sum(fold_graph(store, s.graph) for s in sources)
@@ -128,7 +128,7 @@ def load(files: tuple[Path, ...], fmt: str | None, store_dir: Path | None) -> No
         state = f"+{r.added} -{r.removed} triples" if r.changed else "unchanged"
         click.echo(f"{r.graph}: {state}", err=True)
     if derived and fresh:
-        ours = store.graph_triples(restore.DERIVED_GRAPH)
+        ours = store.graph_triples(DERIVED_GRAPH)
         for f, theirs in derived:
             # summaries are the store's own: recomputed, never taken from the file
             missing = {t for t in theirs if t not in ours}
@@ -263,6 +263,7 @@ def check(files: tuple[Path, ...]) -> None:
     from dyad.namespace import ID
 
     from dyad import restore
+    from dyad.namespace import DERIVED_GRAPH, ENTITIES_GRAPH
 
     # Data checked here need not be a source's graph; any RDF file will do, a store's export too
     graphs = []
@@ -271,7 +272,7 @@ def check(files: tuple[Path, ...]) -> None:
             own: dict = {}
             graphs += [s.graph for s in parse.read(f, format_option=None, own=own)]
             restore.check_base(own, str(f))  # the installed ontology and registry: checked already
-            graphs += [own[g] for g in (restore.ENTITIES_GRAPH, restore.DERIVED_GRAPH) if g in own]
+            graphs += [own[g] for g in (ENTITIES_GRAPH, DERIVED_GRAPH) if g in own]
         else:
             whole = parse.read_graph(f)
             graphs.append(restore.strip_base(whole, str(f)) if restore.is_export(whole) else

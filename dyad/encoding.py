@@ -11,15 +11,20 @@ import codecs
 
 from dyad.errors import InputError
 
-__all__ = ["decode"]
+__all__ = ["decode", "marked"]
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
+def marked(data: bytes) -> str | None:
+    """The codec a byte order mark at the start of ``data`` says, or None without one."""
+    return next((c for bom, c in _BOMS if data.startswith(bom)), None)
+
+
 def decode(data: bytes, where: str, *, expected: str = "UTF-8 text") -> str:
     """The text of ``data`` (InputError naming ``where`` and the line when it is not text)."""
-    codec = next((c for bom, c in _BOMS if data.startswith(bom)), None)
+    codec = marked(data)
     if codec is None:
         codec = "utf-8"
         if b"\x00" in data:

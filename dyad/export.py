@@ -46,8 +46,6 @@ def export_store(store: Store, fmt: ox.RdfFormat, output: Path | None, *, source
     if fmt == ox.RdfFormat.JSON_LD:
         _export_jsonld(store, target, source, values)
     elif values:
-        if source is not None:
-            raise UsageError("--source exports one graph whole; it cannot be combined with --actor/--from/--to")
         _export_selection(store, fmt, target, values, prefixes)
     elif fmt in _GRAPH_FORMATS:
         options: dict[str, object] = {"use_default_graph_as_union": source is None}
@@ -69,15 +67,19 @@ def export_store(store: Store, fmt: ox.RdfFormat, output: Path | None, *, source
 def _export_selection(store: Store, fmt: ox.RdfFormat, target: object, values: dict[str, str],
                       prefixes: dict[str, str] | None) -> None:
     """The selected events and their neighbourhood, as the named CONSTRUCT gives them."""
-    try:
-        text = queries.bind(queries.load("export-selection"), values)
-    except UsageError as exc:  # say the export's option, not the query parameter
-        raise UsageError(str(exc).replace("--param ", "--", 1)) from None
-    triples = store.raw_query(text, use_default_graph_as_union=True)
+    triples = store.raw_query(_selection(values), use_default_graph_as_union=True)
     if fmt in _GRAPH_FORMATS:
         ox.serialize(triples, target, fmt, prefixes=prefixes)
     else:  # each triple in the graphs that hold it, so sources stay replaceable one by one
         ox.serialize((q for t in triples for q in store.quads_of(t)), target, fmt, prefixes=prefixes)
+
+
+def _selection(values: dict[str, str]) -> str:
+    """The named CONSTRUCT ``export-selection`` with the selection bound."""
+    try:
+        return queries.bind(queries.load("export-selection"), values)
+    except UsageError as exc:  # say the export's option, not the query parameter
+        raise UsageError(str(exc).replace("--param ", "--", 1)) from None
 
 
 def _export_jsonld(store: Store, target: object, source: str | None, values: dict[str, str]) -> None:
@@ -90,11 +92,8 @@ def _export_jsonld(store: Store, target: object, source: str | None, values: dic
     from dyad.terms import to_rdflib
 
     if values:
-        try:
-            text = queries.bind(queries.load("export-selection"), values)
-        except UsageError as exc:
-            raise UsageError(str(exc).replace("--param ", "--", 1)) from None
-        quads = (q for t in store.raw_query(text, use_default_graph_as_union=True) for q in store.quads_of(t))
+        quads = (q for t in store.raw_query(_selection(values), use_default_graph_as_union=True)
+                 for q in store.quads_of(t))
     else:
         quads = store.quads_in(URIRef(source) if source is not None else None)
     ds = Dataset()

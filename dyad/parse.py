@@ -19,7 +19,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF
 
 from dyad import dates
-from dyad.encoding import decode
+from dyad.encoding import decode, marked
 from dyad.errors import InputError
 from dyad.namespace import ACTORS_GRAPH, DERIVED_GRAPH, DY, ENTITIES_GRAPH, ID, ONTOLOGY_GRAPH
 
@@ -182,7 +182,7 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError("empty file", where=str(path))
     # read as dyad ingest and dyad submit read (a byte order mark says UTF-16 or UTF-32)
     text = decode(data, str(path), expected="RDF text (UTF-8)")
-    return data if data[:1] not in (b"\xef", b"\xff", b"\xfe", b"\x00") else text.encode("utf-8")
+    return text.encode("utf-8") if marked(data) else data  # the parsers get UTF-8 without a mark
 
 
 def _syntax_message(exc: Exception) -> str:

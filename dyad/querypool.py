@@ -272,10 +272,8 @@ def execute(store: Any, job: Job) -> Outcome:
         data = json.dumps({"head": {"vars": variables}, "results": {"bindings": rows}}).encode()
         return _serialise_results(ox.parse_query_results(data, ox.QueryResultsFormat.JSON), "select", key)
     key = job.formats["graph"]  # CONSTRUCT, DESCRIBE
-    if key is not None and key.startswith(CONFLICT):
-        return _conflict(key)
-    if key is None:
-        return _not_acceptable("graph")
+    if (refused := _unservable("graph", key)) is not None:
+        return refused
     triples = []
     for triple in answer:
         if job.max_rows and len(triples) == job.max_rows:
@@ -296,10 +294,8 @@ def service_description(endpoint: str, key: str | None) -> Outcome:
     """What the endpoint URL answers without a query (SPARQL 1.1 Service Description, section 2):
     the query language, the result formats and the dataset's shape. Clients that look before they
     ask (Comunica) learn from it that this is a SPARQL endpoint."""
-    if key is not None and key.startswith(CONFLICT):
-        return _conflict(key)
-    if key is None:
-        return _not_acceptable("graph")
+    if (refused := _unservable("graph", key)) is not None:
+        return refused
     service = ox.NamedNode(endpoint)
     sd = lambda name: ox.NamedNode(_SD + name)  # noqa: E731 - a short local spelling
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -314,15 +310,18 @@ def service_description(endpoint: str, key: str | None) -> Outcome:
     return Outcome(200, media, ox.serialize(triples, format=fmt))
 
 
-def _conflict(key: str) -> Outcome:
-    return Outcome.error(400, f"the format parameters ask for different formats: {key[len(CONFLICT):]}")
+def _unservable(kind: str, key: str | None) -> Outcome | None:
+    """The error for an answer of ``kind`` that ``key`` cannot serve (None: it can)."""
+    if key is None:
+        return _not_acceptable(kind)
+    if key.startswith(CONFLICT):
+        return Outcome.error(400, f"the format parameters ask for different formats: {key[len(CONFLICT):]}")
+    return None
 
 
 def _serialise_results(answer: Any, kind: str, key: str | None) -> Outcome:
-    if key is not None and key.startswith(CONFLICT):
-        return _conflict(key)
-    if key is None:
-        return _not_acceptable(kind)
+    if (refused := _unservable(kind, key)) is not None:
+        return refused
     fmt, media = RESULTS[key]
     return Outcome(200, media, answer.serialize(format=fmt))
 

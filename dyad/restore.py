@@ -21,7 +21,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import DCTERMS, RDF
 
 from dyad.errors import InputError
-from dyad.namespace import ACTORS_GRAPH, DERIVED_GRAPH, DY, ENTITIES_GRAPH, ONTOLOGY_GRAPH
+from dyad.namespace import ACTORS_GRAPH, DY, EVENT_CLASSES, ONTOLOGY_GRAPH
 from dyad.parse import SourceGraph
 
 __all__ = ["attach_entities", "check_base", "is_export", "strip_base"]
@@ -100,18 +100,8 @@ def attach_entities(sources: list[SourceGraph], entities: Graph) -> None:
 
 
 def _events(entities: Graph) -> set[URIRef]:
-    """The events described in ``entities``: things typed with a subclass of dy:Event."""
-    from rdflib.namespace import RDFS
-
-    from dyad import gate
-
-    classes = {DY.Event}
-    ontology = gate.ontology()
-    while True:
-        more = {s for c in classes for s in ontology.subjects(RDFS.subClassOf, c) if isinstance(s, URIRef)} - classes
-        if not more:
-            break
-        classes |= more
+    """The events described in ``entities``: things typed with one of the event classes."""
+    classes = {DY.Event, *EVENT_CLASSES}
     return {s for s, o in entities.subject_objects(RDF.type) if o in classes and isinstance(s, URIRef)}
 
 
@@ -138,5 +128,3 @@ def strip_base(g: Graph, origin: str) -> Graph:
         out.add((s, p, o))
     return out
 
-
-OWN = (ONTOLOGY_GRAPH, ACTORS_GRAPH, ENTITIES_GRAPH, DERIVED_GRAPH)

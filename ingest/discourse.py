@@ -253,9 +253,8 @@ def _statement_dates(events: list[Any], scenes: list[SentenceInfo]) -> None:
     sentences before it, when no other actor's dated act comes between (that starts another
     scene)."""
     index = {s.start: n for n, s in enumerate(scenes)}
-    spoken = (DY.Demand, DY.Condemnation, DY.Accusation, DY.Denial, DY.Statement)
     for n, e in enumerate(events):
-        if e.date is not None or e.type not in spoken or e.status != "reported" or e.sentence[0] not in index:
+        if e.date is not None or e.type not in _BORROWERS or e.status != "reported" or e.sentence[0] not in index:
             continue
         here = index[e.sentence[0]]
         codes = {a.code for a in e.agents}
@@ -266,7 +265,7 @@ def _statement_dates(events: list[Any], scenes: list[SentenceInfo]) -> None:
                 break
             if {a.code for a in o.agents} != codes:
                 break
-            if o.type in spoken and o.status == "reported" and o.date.precision in ("day", "week"):
+            if o.type in _BORROWERS and o.status == "reported" and o.date.precision in ("day", "week"):
                 e.date = o.date
                 break
 

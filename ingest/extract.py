@@ -426,20 +426,17 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         targets = inversion.story_destination(doc, sent, j, cl_hi, agents, w)
     # troops named before the verb ("Malaysian troops arrived") count as the object after it
     moved = obj_end if obj_end > j else (j if owners else None)
-    if trig.type == "TroopDeployment" and not targets and not named_target and moved is not None \
-            and not _sent_somewhere(doc, moved, cl_hi, w):
-        # "Malaysia mengirimkan 209 pasukan" with no place at all, in a story of troops arriving
-        # in Timor Leste: they go where the story's troops went
-        went = [e for e in events if e.type == DY.TroopDeployment and e.targets and e.sentence[0] < sent.start
-                and not ({t.code for t in e.targets} & codes)]
-        targets = list(went[-1].targets) if went else [a for a in sent.arrivals[-1:] if a.code not in codes]
-    elif trig.type == "TroopDeployment" and not targets and not named_target and moved is not None \
-            and _named_place(doc, moved, cl_hi, w):
-        # "30 US soldiers arrived in the northern city of Kobani": a place no registry knows, in a
-        # story of troops sent to Syria, is where the story's troops went
-        went = [e for e in events if e.type == DY.TroopDeployment and e.targets and e.sentence[0] < sent.start
-                and not ({t.code for t in e.targets} & codes)]
-        targets = list(went[-1].targets) if went else []
+    if trig.type == "TroopDeployment" and not targets and not named_target and moved is not None:
+        somewhere = _sent_somewhere(doc, moved, cl_hi, w)
+        if not somewhere or _named_place(doc, moved, cl_hi, w):
+            # they go where the story's troops went: "Malaysia mengirimkan 209 pasukan" with no
+            # place at all, in a story of troops arriving in Timor Leste (or of troops of no named
+            # state arriving there); "30 US soldiers arrived in the northern city of Kobani", a
+            # place no registry knows, in a story of troops sent to Syria
+            went = [e for e in events if e.type == DY.TroopDeployment and e.targets and e.sentence[0] < sent.start
+                    and not ({t.code for t in e.targets} & codes)]
+            arrived = [a for a in sent.arrivals[-1:] if a.code not in codes] if not somewhere else []
+            targets = list(went[-1].targets) if went else arrived
     # no state to go to: still a deployment when troops are sent somewhere named by a common noun
     # ("to the border", "ke perbatasan"), or ships named before the verb pass or patrol ("sailed
     # through the Taiwan Strait"); troops that arrive or cross somewhere unnamed give no event

@@ -86,14 +86,7 @@ def troops_before(doc: Doc, sent: Sent, i: int, cl_lo: int, objects: tuple[tuple
         else:
             break
     lo = max(cl_lo, i - window - 3 - skip)
-    hit = None
-    for k in range(i - 1, lo - 1, -1):
-        for o in objects:
-            if k + len(o) <= i and all(doc[k + n].lower_ == o[n] for n in range(len(o))):
-                hit = (k, k + len(o))
-                break
-        if hit:
-            break
+    hit = next(((k, k + len(o)) for k in range(i - 1, lo - 1, -1) if (o := _troops_at(doc, k, i, objects))), None)
     found = _owned(doc, sent, hit, cl_lo, w) if hit is not None else None
     if found is None:
         found = _opening_troops(doc, sent, i, objects, w)
@@ -104,14 +97,18 @@ def unowned_arrival(doc: Doc, sent: Sent, i: int, j: int, cl_lo: int, cl_hi: int
                     objects: tuple[tuple[str, ...], ...], window: int, w: Words) -> ActorMention | None:
     """The state troops of no named owner went to: "Pasukan Asing Tiba di Timor Leste",
     "Foreign troops arrive in East Timor"."""
-    lo = max(cl_lo, i - window - 3)
-    if not any(all(k + n < i and doc[k + n].lower_ == o[n] for n in range(len(o))) for k in range(lo, i) for o in objects):
+    if not any(_troops_at(doc, k, i, objects) for k in range(max(cl_lo, i - window - 3), i)):
         return None
     for a in sent.mentions:
         if j <= a[0] < min(cl_hi, j + 3) and a[2].kind == "state" and coded(a[2]) and (
                 w.ending_at(doc, a[0], "destination", j) or w.ending_at(doc, a[0], "place", j)):
             return a[2]
     return None
+
+
+def _troops_at(doc: Doc, k: int, end: int, objects: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
+    """The troop noun (of ``objects``, in their order) that starts at token k and ends by ``end``."""
+    return next((o for o in objects if k + len(o) <= end and all(doc[k + n].lower_ == o[n] for n in range(len(o)))), None)
 
 
 def _owned(doc: Doc, sent: Sent, hit: tuple[int, int], lo: int, w: Words) -> tuple[int, int, list[ActorMention]] | None:
@@ -144,7 +141,7 @@ def _opening_troops(doc: Doc, sent: Sent, i: int, objects: tuple[tuple[str, ...]
     owner = next((a for a in sent.mentions if a[0] == k and coded(a[2])), None)
     if owner is not None and doc.lang_ == "en":
         k = owner[1]  # "300 Australian soldiers": the owner before the noun
-    o = next((o for o in objects if k + len(o) < i and all(doc[k + n].lower_ == o[n] for n in range(len(o)))), None)
+    o = _troops_at(doc, k, i - 1, objects)
     if o is None or any(x in sent.verbs or w.at(doc, x, "speech", sent.lo, i) for x in range(k + len(o), i)):
         return None
     return _owned(doc, sent, (k, k + len(o)), sent.lo, w)
