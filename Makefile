@@ -8,8 +8,11 @@ export DYAD_STORE
 # What the tests start or drive besides Python: HermiT needs Java, the remote tests a Virtuoso
 # server, the export tests rapper, the web page test Debian's chromium, the client tests Node.js
 # (Comunica, installed from the npm registry into tests/clients by npm ci).
-SYSTEM_TOOLS := java virtuoso-t rapper chromium node npm
-SYSTEM_PACKAGES := default-jre-headless virtuoso-opensource raptor2-utils chromium nodejs npm
+# tool:Debian package. Only the packages of missing tools are installed: a machine whose Node.js
+# comes from elsewhere (NodeSource's nodejs bundles npm) must not be asked for Debian's npm,
+# which conflicts with it.
+SYSTEM_TOOLS := java:default-jre-headless virtuoso-t:virtuoso-opensource rapper:raptor2-utils \
+	chromium:chromium node:nodejs npm:npm
 CLIENTS := tests/clients/node_modules/.package-lock.json
 
 .PHONY: demo test bench venv system-deps clean
@@ -23,13 +26,14 @@ $(BIN)/dyad: pyproject.toml
 venv: $(BIN)/dyad
 
 system-deps:
-	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	@missing=""; for tp in $(SYSTEM_TOOLS); do \
+	  command -v $${tp%%:*} >/dev/null || missing="$$missing $${tp#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing Debian packages for:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "missing:$$missing; run: sudo apt-get install $(SYSTEM_PACKAGES)"; exit 1; \
+	    echo "missing; run: sudo apt-get install$$missing"; exit 1; \
 	  fi; \
 	fi
 

@@ -70,6 +70,7 @@ class DY(DefinedNamespace):
     firstSource: URIRef
     agentCode: URIRef
     targetCode: URIRef
+    placeName: URIRef
     # sources
     Source: URIRef
     Article: URIRef

@@ -71,14 +71,32 @@ CONFLICT = "conflict:"
 
 def _format_of(value: str, kind: str) -> str | None:
     """The format key one parameter value asks for, for one kind of answer: a key ("tsv"), a media
-    type ("text/tab-separated-values") or a list of media types, the first one served winning."""
+    type ("text/tab-separated-values") or a list of media types, the most preferred one served
+    winning (by q, then order)."""
     table = ACCEPT_GRAPH if kind == "graph" else ACCEPT_SELECT
-    for item in value.split(","):
-        item = item.split(";")[0].strip().lower()
+    for _, _, item in sorted(_ranges(value)):
         key = FORMAT_PARAM[kind].get(item) or table.get(item)
         if key in FORMAT_PARAM[kind].values():
             return key
     return None
+
+
+def _ranges(value: str) -> list[tuple[float, int, str]]:
+    """The media ranges (or format keys) of an Accept-style list as (-q, position, lower-cased
+    value), leaving out those with q=0: "not acceptable" (RFC 9110, 12.4.2)."""
+    ranges = []
+    for i, part in enumerate(value.split(",")):
+        media, *params = [x.strip() for x in part.split(";")]
+        q = 1.0
+        for p in params:
+            if p.lower().startswith("q="):
+                try:
+                    q = float(p[2:])
+                except ValueError:
+                    q = 0.0
+        if media and q > 0:
+            ranges.append((-q, i, media.lower()))
+    return ranges
 
 
 def requested_formats(values: list[str]) -> dict[str, str | None] | None:
@@ -109,22 +127,11 @@ def negotiate(accept: str | None, fmt: str | list[str] | None) -> dict[str, str 
     asked = requested_formats([fmt] if isinstance(fmt, str) else list(fmt or []))
     if asked is not None:
         return asked
-    ranges = []
-    for i, part in enumerate((accept or "*/*").split(",")):
-        media, *params = [x.strip() for x in part.split(";")]
-        q = 1.0
-        for p in params:
-            if p.startswith("q="):
-                try:
-                    q = float(p[2:])
-                except ValueError:
-                    q = 0.0
-        if media and q > 0:
-            ranges.append((-q, i, media.lower()))
+    ranges = sorted(_ranges(accept or "*/*"))
     chosen: dict[str, str | None] = {}
     for kind, table in (("select", ACCEPT_SELECT), ("ask", ACCEPT_SELECT), ("graph", ACCEPT_GRAPH)):
         chosen[kind] = None
-        for _, _, media in sorted(ranges):
+        for _, _, media in ranges:
             if media.endswith("/*"):
                 chosen[kind] = DEFAULTS[kind]
                 break

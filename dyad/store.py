@@ -9,8 +9,8 @@ Layout of the dataset:
   replaced or withdrawn as a unit;
 - ``dyg:ontology`` and ``dyg:actors``: the ontology and the actor registry;
 - ``dyg:derived``: per-event summaries (``dy:status``, ``dy:reportCount``, ``dy:firstSource``,
-  ``dy:agentCode``, ``dy:targetCode``; dyad/summary.py), recomputed for the events a write
-  touches, in the same transaction as that write.
+  ``dy:agentCode``, ``dy:targetCode``, ``dy:placeName``; dyad/summary.py), recomputed for the
+  events a write touches, in the same transaction as that write.
 
 Every write is one transaction: :meth:`Store.replace_graph` either lands whole or not at all.
 """
@@ -25,7 +25,7 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF
+from rdflib.namespace import PROV, RDF, RDFS
 from rdflib.term import Node
 
 from dyad import dates, summary
@@ -338,7 +338,7 @@ class Store:
         known), and the events no source reports any more.
 
         The events summarised: those this graph reports (before or after), and those whose
-        actors' codes the write's new descriptions change."""
+        actors' codes or places' names the write's new descriptions change."""
         this, derived = ox.NamedNode(str(graph)), ox.NamedNode(str(DERIVED_GRAPH))
         summariser = summary.Summariser()
         for s, p, o in own | shared:
@@ -353,13 +353,14 @@ class Store:
                 for p in (summary.STATUS, summary.SOURCE):
                     for r in self._ox.quads_for_pattern(q.subject, p, None, q.graph_name):
                         summariser.add(r.subject, p, r.object)
-            for p in (summary.AGENT, summary.TARGET):
+            for p in (summary.AGENT, summary.TARGET, summary.PLACE):
                 for q in self._ox.quads_for_pattern(event, p, None):
                     summariser.add(event, p, q.object)
         for source in set(summariser.report_source.values()) - set(summariser.issued):
             for q in self._ox.quads_for_pattern(source, summary.ISSUED, None):
                 summariser.add(source, summary.ISSUED, q.object)
         self._add_actor_codes(summariser)
+        self._add_place_names(summariser)
         summaries = summariser.summaries()
         wanted = {(e, p, o) for e, pairs in summaries.items() if e in events for p, o in pairs}
         have = {(q.subject, q.predicate, q.object) for e in events
@@ -372,16 +373,19 @@ class Store:
         return rdf(wanted - have), rdf(have - wanted), orphans
 
     def _recoded_events(self, shared_new: set[Triple]) -> set[ox.NamedNode]:
-        """Events whose agent or target codes a write's new actor descriptions may change: the
-        actors newly given a code or someone to act for, and those acting for them."""
+        """Events whose agent or target codes or place name a write's new descriptions may
+        change: the actors newly given a code or someone to act for, and those acting for them;
+        the places newly given a code or a name."""
+        renamed = {to_ox(s) for s, p, o in shared_new if p in (DY.code, RDFS.label)}
+        events = {q.subject for x in renamed for q in self._ox.quads_for_pattern(None, summary.PLACE, x)}
         changed = {to_ox(s) for s, p, o in shared_new if p in (DY.code, DY.actsFor)}
         if not changed:
-            return set()
+            return events
         actors = set(changed)
         for x in changed:
             actors |= {q.subject for q in self._ox.quads_for_pattern(None, summary.ACTS_FOR, x)}
         actors |= {to_ox(s) for s, p, o in shared_new if p == DY.actsFor and to_ox(o) in changed}
-        events = {to_ox(s) for s, p, o in shared_new if p in (DY.agent, DY.target) and to_ox(o) in actors}
+        events |= {to_ox(s) for s, p, o in shared_new if p in (DY.agent, DY.target) and to_ox(o) in actors}
         for a in actors:
             for p in (summary.AGENT, summary.TARGET):
                 events |= {q.subject for q in self._ox.quads_for_pattern(None, p, a)}
@@ -397,6 +401,13 @@ class Store:
         for x in summariser.actors() - named:
             for q in self._ox.quads_for_pattern(x, summary.CODE, None):
                 summariser.add(x, summary.CODE, q.object)
+
+    def _add_place_names(self, summariser: summary.Summariser) -> None:
+        """Give ``summariser`` what the store says of the codes and names of its events' places."""
+        for place in {x for places in summariser.places.values() for x in places}:
+            for p in (summary.CODE, summary.LABEL):
+                for q in self._ox.quads_for_pattern(place, p, None):
+                    summariser.add(place, p, q.object)
 
     def _commit(self, change: Change) -> None:
         """Apply a change in one transaction."""
@@ -465,6 +476,7 @@ class Store:
         if not fresh or any(True for _ in self._ox.quads_for_pattern(None, None, None, derived)):
             return BulkResult(quads=len(self._ox), events=self.rebuild_derived())
         self._add_actor_codes(summariser)
+        self._add_place_names(summariser)
         summaries = summariser.summaries()
         self._bulk_extend(summary.quads(summaries, derived))
         return BulkResult(quads=len(self._ox), events=len(summaries))

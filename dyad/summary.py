@@ -15,7 +15,10 @@ An event's summary:
   hypothetical);
 - ``dy:reportCount``: how many distinct sources report it;
 - ``dy:firstSource``: the source of its earliest report, by publication time (UTC), then IRI;
-- ``dy:agentCode`` / ``dy:targetCode``: the codes of its agents / targets, each once.
+- ``dy:agentCode`` / ``dy:targetCode``: the codes of its agents / targets, each once;
+- ``dy:placeName``: where it happened, as one string (a state's code, else a place's English or
+  untagged name; the least in code-point order when there are several), so that a query shows a
+  place without a row per place or per name.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from datetime import datetime, timezone
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, XSD
+from rdflib.namespace import DCTERMS, RDFS, XSD
 
 from dyad.namespace import DY, STATUSES
 
@@ -34,12 +37,13 @@ assert {n.value for n in RANK} == {str(s) for s in STATUSES.values()}
 
 REPORT_OF, STATUS, SOURCE, ISSUED = (_N(str(p)) for p in (DY.reportOf, DY.status, DY.source, DCTERMS.issued))
 AGENT, TARGET, CODE, ACTS_FOR = (_N(str(p)) for p in (DY.agent, DY.target, DY.code, DY.actsFor))
-REPORT_COUNT, FIRST_SOURCE, AGENT_CODE, TARGET_CODE = (
-    _N(str(p)) for p in (DY.reportCount, DY.firstSource, DY.agentCode, DY.targetCode))
+REPORT_COUNT, FIRST_SOURCE, AGENT_CODE, TARGET_CODE, PLACE_NAME = (
+    _N(str(p)) for p in (DY.reportCount, DY.firstSource, DY.agentCode, DY.targetCode, DY.placeName))
+PLACE, LABEL = _N(str(DY.place)), _N(str(RDFS.label))
 #: what the summaries are made of (a write's quads with other predicates cannot change them)
-INPUTS = frozenset({REPORT_OF, STATUS, SOURCE, ISSUED, AGENT, TARGET, CODE, ACTS_FOR})
+INPUTS = frozenset({REPORT_OF, STATUS, SOURCE, ISSUED, AGENT, TARGET, CODE, ACTS_FOR, PLACE, LABEL})
 #: what they are made into
-OUTPUTS = frozenset({STATUS, REPORT_COUNT, FIRST_SOURCE, AGENT_CODE, TARGET_CODE})
+OUTPUTS = frozenset({STATUS, REPORT_COUNT, FIRST_SOURCE, AGENT_CODE, TARGET_CODE, PLACE_NAME})
 _INTEGER = _N(str(XSD.integer))
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -57,6 +61,9 @@ class Summariser:
         self.targets: dict[Term, set[Term]] = {}
         self.codes: dict[Term, set[Term]] = {}
         self.acts_for: dict[Term, set[Term]] = {}
+        self.places: dict[Term, set[Term]] = {}
+        #: English or untagged names (the others never name a place in a summary)
+        self.labels: dict[Term, set[str]] = {}
         self._utc: dict[str, str] = {}
 
     def add(self, s: Term, p: ox.NamedNode, o: Term) -> None:
@@ -79,8 +86,12 @@ class Summariser:
             self.targets.setdefault(s, set()).add(o)
         elif p == CODE:
             self.codes.setdefault(s, set()).add(o)
-        else:
+        elif p == ACTS_FOR:
             self.acts_for.setdefault(s, set()).add(o)
+        elif p == PLACE:
+            self.places.setdefault(s, set()).add(o)
+        elif isinstance(o, ox.Literal) and _english_or_untagged(o.language):
+            self.labels.setdefault(s, set()).add(o.value)
 
     def add_all(self, statements: Iterable[tuple[Term, ox.NamedNode, Term]]) -> None:
         for s, p, o in statements:
@@ -138,7 +149,15 @@ class Summariser:
                     codes[actor] = sorted(self.code_of(actor), key=lambda c: c.value)
                 found.update(codes[actor])
             out.extend((code_p, c) for c in (sorted(found, key=lambda c: c.value) if len(found) > 1 else found))
+        if name := self.place_name(event):
+            out.append((PLACE_NAME, ox.Literal(name)))
         return out
+
+    def place_name(self, event: Term) -> str | None:
+        """Where ``event`` happened, as one string: per place its code, else its names; the least."""
+        names = [n for place in self.places.get(event, ())
+                 for n in ([c.value for c in self.codes[place]] if self.codes.get(place) else self.labels.get(place, ()))]
+        return min(names) if names else None
 
     def _when(self, source: Term) -> str:
         stamp = self.issued.get(source)
@@ -147,6 +166,11 @@ class Summariser:
         if stamp not in self._utc:
             self._utc[stamp] = utc(stamp)
         return self._utc[stamp]
+
+
+def _english_or_untagged(language: str | None) -> bool:
+    # as SPARQL's LANG(?l) = "" || LANGMATCHES(LANG(?l), "en")
+    return not language or language.lower() == "en" or language.lower().startswith("en-")
 
 
 def quads(summaries: dict[Term, list[tuple[ox.NamedNode, Term]]], graph: ox.NamedNode) -> Iterator[ox.Quad]:

@@ -180,6 +180,10 @@ def test_get_and_post_give_the_same_answer(server: Server) -> None:
     ("text/csv;q=0.5, application/sparql-results+xml", None, "application/sparql-results+xml"),
     (None, "csv", "text/csv"),
     ("application/sparql-results+json", "tsv", "text/tab-separated-values"),  # ?format= wins
+    # q=0 is "not acceptable" (RFC 9110), in the header and in a format value alike
+    ("text/csv;q=0, application/sparql-results+xml", None, "application/sparql-results+xml"),
+    (None, "text/csv;q=0,text/tab-separated-values", "text/tab-separated-values"),
+    (None, "text/csv;q=0.2,text/tab-separated-values;q=0.9", "text/tab-separated-values"),
 ])
 def test_select_results_formats(server: Server, accept: str | None, fmt: str | None, media: str) -> None:
     r = server.sparql(SUMMONS_QUERY, accept, **({"format": fmt} if fmt else {}))

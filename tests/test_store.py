@@ -187,3 +187,40 @@ def test_agent_codes_follow_new_actor_descriptions() -> None:
     codes = {(s, o) for s, p, o in store.graph_triples(DERIVED_GRAPH) if p == DY.agentCode}
     assert codes == {(event, Literal("ROK")), (other, Literal("ROK"))}
     assert store.refresh_derived() == 0
+
+
+def test_place_names_follow_every_write_and_equal_a_rebuild() -> None:
+    """dy:placeName (the one string the named queries show for where an event happened) is kept
+    by each write: a place's English or untagged name, a state's code, the least of several; a
+    later source naming an already known place in English renames the events there; withdrawal
+    takes an event's place name with it. After every write the summaries equal a full rebuild."""
+    from rdflib.namespace import RDFS
+
+    store = Store(None)
+    gate.ensure_base(store)
+    e1, e2, e3 = ID["event/p1"], ID["event/p2"], ID["event/p3"]
+    seoul, busan = ID["place/seoul"], ID["place/busan"]
+
+    def names() -> dict:
+        return {s: str(o) for s, p, o in store.graph_triples(DERIVED_GRAPH) if p == DY.placeName}
+
+    def write(src: str, event, extra) -> None:
+        store.write_source(ID[f"article/{src}"], _event_source(event, ID["state/KOR"], ID[f"article/{src}"], extra=extra))
+        before = store.graph_triples(DERIVED_GRAPH)
+        store.rebuild_derived()
+        assert store.graph_triples(DERIVED_GRAPH) == before, f"after {src}: incremental != rebuild"
+
+    # an Indonesian name only: no English or untagged name, so no place name
+    write("a1", e1, [(e1, DY.place, seoul), (seoul, RDF.type, DY.Place), (seoul, RDFS.label, Literal("Seoul", lang="id"))])
+    assert names() == {}
+    # a state as the place: its code, from the registry
+    write("a2", e2, [(e2, DY.place, ID["state/JPN"])])
+    assert names() == {e2: "JPN"}
+    # a later source names Seoul in English: the event already there gets the name
+    write("a3", e3, [(e3, DY.place, seoul), (seoul, RDFS.label, Literal("Seoul", lang="en")),
+                     (e3, DY.place, busan), (busan, RDF.type, DY.Place), (busan, RDFS.label, Literal("Busan"))])
+    assert names() == {e1: "Seoul", e2: "JPN", e3: "Busan"}  # two places: the least name
+    store.withdraw(ID["article/a3"])
+    assert names() == {e1: "Seoul", e2: "JPN"}
+    store.withdraw(ID["article/a2"])
+    assert names() == {e1: "Seoul"}
