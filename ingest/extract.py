@@ -402,6 +402,16 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         owned = [a for a in sent.mentions if j <= a[0] <= obj_end + 1 and a[1] >= obj_end - 1 and coded(a[2])
                  and a[2].kind in ("state", "organization")]
         agents = [owned[0][2]] if owned else []
+    if not agents and trig.type == "Summons" and not trig.nominal and not passive \
+            and not any(coded(a[2]) for a in sent.mentions if a[1] <= i):
+        # "Park, a deputy no registry codes, summoned the defence attaché at Japan's embassy in
+        # Seoul": a summons is the host state's, and the city the envoy serves in names it. Only
+        # a city: "summoned the ambassador to Australia" may be one's own envoy called home, and
+        # only when no one coded stands before the verb (a president the clause rules missed)
+        envoy = next((a for a in sent.mentions if j <= a[0] < cl_hi and a[2].envoy and coded(a[2])), None)
+        if envoy is not None:
+            posts = [a for a in sent.places if envoy[0] < a[0] <= envoy[1] + 2 and w.ending_at(doc, a[0], "place")]
+            agents = inversion.envoy_host(doc, posts, envoy, cl_hi, w)
     if not agents:
         return None
     if passive:

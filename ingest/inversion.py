@@ -33,7 +33,7 @@ from ingest.actors import ActorMention
 from ingest.clauses import Words
 from ingest.roles import Sent, coded, envoys_listed, group_ref, is_time, locative, with_conjuncts
 
-__all__ = ["passive_parties", "passive_summons", "relative_denial", "story_destination", "troops_before", "unowned_arrival"]
+__all__ = ["envoy_host", "passive_parties", "passive_summons", "relative_denial", "story_destination", "troops_before", "unowned_arrival"]
 
 
 def passive_summons(doc: Doc, sent: Sent, i: int, j: int, cl_lo: int, cl_hi: int,
@@ -60,13 +60,20 @@ def passive_summons(doc: Doc, sent: Sent, i: int, j: int, cl_lo: int, cl_hi: int
     if not agents or agents[0].inferred:
         # "Duta besar Rusia untuk Polandia dipanggil ...": the host state summons (it says more
         # than a bare "Kementerian Luar Negeri" whose state the reader is left to infer)
-        posted = [a for a in before if a[0] > envoy[0] and w.ending_at(doc, a[0], "envoy_posted", envoy[0])
-                  and a[2].code != envoy[2].code]
-        if not posted and envoy[1] < i:
-            posted = [a for a in before if a[0] >= envoy[1] and w.ending_at(doc, a[0], "envoy_posted", envoy[1])
-                      and a[2].code != envoy[2].code]
-        agents = [posted[0][2]] if posted else agents
+        agents = envoy_host(doc, before, envoy, i, w) or agents
     return (agents, targets) if agents else None
+
+
+def envoy_host(doc: Doc, candidates: list[tuple[int, int, ActorMention]], envoy: tuple[int, int, ActorMention],
+               hi: int, w: Words) -> list[ActorMention]:
+    """The state an envoy is posted to, when the text says: "Russia's ambassador to Poland",
+    "atase pertahanan di Kedutaan Besar Jepang di Seoul" (a capital after a locative is its state)."""
+    posted = [a for a in candidates if a[0] > envoy[0] and w.ending_at(doc, a[0], "envoy_posted", envoy[0])
+              and a[2].code != envoy[2].code]
+    if not posted and envoy[1] < hi:
+        posted = [a for a in candidates if a[0] >= envoy[1] and w.ending_at(doc, a[0], "envoy_posted", envoy[1])
+                  and a[2].code != envoy[2].code]
+    return [posted[0][2]] if posted else []
 
 
 def troops_before(doc: Doc, sent: Sent, i: int, cl_lo: int, objects: tuple[tuple[str, ...], ...],
