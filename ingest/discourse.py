@@ -237,6 +237,9 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published:
                      and o.type in (DY.Accusation, DY.Summons, DY.Condemnation, DY.Demand)
                      and o.sentence[0] <= e.sentence[0]]
             acc = [m for m in aimed if events[m].type == DY.Accusation] or aimed[-1:]
+            if not acc:  # news leads with the denial and tells the accusation after it
+                acc = [m for m, o in enumerate(events) if o.type == DY.Accusation and o.sentence[0] > e.sentence[0]
+                       and {t.code for t in o.targets} & codes and not {a.code for a in o.agents} & codes][:1]
             if acc:
                 if events[acc[0]].type == DY.Accusation:
                     e.about = acc[:1]

@@ -473,8 +473,11 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     if trig.type == "Denial":
         # "denied the accusation", and "denied that its troops crossed": a proposition denied is
         # what someone claimed; a noun topic ("denied arms transfers") names no claim
+        # "membantahnya", "denied it": the claim is one told before
         claim_ref = bool(_object(doc, j, min(sent.hi, j + 3), tuple(w.sets.get("claim_nouns", ())))
-                         or (j < sent.hi and w.at(doc, j, "complementizers", j, sent.hi)))
+                         or (j < sent.hi and w.at(doc, j, "complementizers", j, sent.hi))
+                         or w.ending_at(doc, j, "claim_pronouns", i)
+                         or (j < sent.hi and w.at(doc, j, "claim_pronouns", j, sent.hi)))
         topic = doc[j:clauses.clause_end(doc, j, sent.hi, w, commas=True)].text.strip() or None
     same_time = any(w.at(doc, k, "same_time", sent.lo, i) for k in range(sent.lo, i)) or \
         any(w.at(doc, k, "meeting_scene", sent.lo, sent.hi) for k in range(sent.lo, sent.hi)) or \
