@@ -57,6 +57,7 @@ class EventMention:
     claim_ref: bool = field(default=False, repr=False)
     same_time: bool = field(default=False, repr=False)  # "Hours later", "in the same statement"
     day_after: bool = field(default=False, repr=False)  # "a day later", "keesokan harinya"
+    open_call: bool = field(default=False, repr=False)  # a demand of "the international community": kept targetless
 
 
 _AIMED = frozenset({DY.Condemnation, DY.Accusation, DY.Demand})
@@ -155,8 +156,9 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
         scenes.append(discourse.sentence_info(doc, sent, w, -1 if part == "title" else bisect.bisect_right(breaks, s)))
     discourse.article_rules(events, scenes, getattr(article, "published_date", None))
     # a condemnation, accusation or demand aimed at no one named is no event between two actors
-    # ("mengecam keputusan itu" with nothing to resolve "itu" to); in real news such rows are noise
-    kept = [n for n, e in enumerate(events) if e.targets or e.type not in _AIMED]
+    # ("mengecam keputusan itu" with nothing to resolve "itu" to); in real news such rows are noise.
+    # A call on "the international community" or "all parties" is the one kept: it is aimed
+    kept = [n for n, e in enumerate(events) if e.targets or e.type not in _AIMED or e.open_call]
     renumber = {old: new for new, old in enumerate(kept)}
     for n in kept:  # `about` holds indexes into this list
         events[n].about = [renumber[a] for a in events[n].about if a in renumber]
@@ -487,6 +489,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     ev = EventMention(getattr(DY, trig.type), agents, targets, [], topic, date, status, claimants, troops, place,
                       (sent.start, sent.end), (doc[i].idx, doc[j - 1].idx + len(doc[j - 1])), coordinated, claim_ref,
                       same_time, day_after)
+    ev.open_call = trig.type == "Demand" and not targets and roles.generic_addressee(doc, j, cl_hi, w)
     if extra is not None:
         extra.date = date
         return [extra, ev]

@@ -398,6 +398,12 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
     return with_conjuncts(sent, cands[0]) if cands else []
 
 
+def generic_addressee(doc: Doc, j: int, cl_hi: int, w: Words) -> bool:
+    """"called on the international community to ...", "meminta semua pihak menahan diri": a call
+    aimed at a party no registry codes, and still a diplomatic one (``generic_addressees``)."""
+    return any(w.at(doc, k, "generic_addressees", j, cl_hi) for k in range(j, min(cl_hi, j + 3)))
+
+
 def demand_counts(doc: Doc, sent: Sent, i: int, j: int, cl_hi: int, targets: list[ActorMention], weak: bool,
                   w: Words) -> bool:
     """Whether a demand verb at [i, j) is a diplomatic Demand.
@@ -406,11 +412,14 @@ def demand_counts(doc: Doc, sent: Sent, i: int, j: int, cl_hi: int, targets: lis
     ("urged China to", "called on Iran to", "meminta Australia agar", "demanded that Belarus
     free ..."). Without one it counts only when what is demanded is a diplomatic object from the
     lexicon (``demand_objects``: a ceasefire, a withdrawal, restraint, the release of detainees),
-    as in "Indonesia dan Prancis menyerukan gencatan senjata". Anything else - "demanded a special
+    as in "Indonesia dan Prancis menyerukan gencatan senjata", or when it is aimed at a party no
+    registry codes (``generic_addressees``: "the international community", "semua pihak"). Anything else - "demanded a special
     meeting", "kebutuhan mendesak", "meminta maaf" - is no event. Weak verbs ("asked", "meminta")
     need the addressee: "meminta gencatan senjata" is too often a plea of anyone to anyone.
     """
     if targets:
+        return True
+    if generic_addressee(doc, j, cl_hi, w):
         return True
     if weak:
         return False
