@@ -561,6 +561,9 @@ def _date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None) -> D
     nxt = roles.object_and_time(doc, sent, hi, w)
     if nxt is not None:
         return nxt
+    trailing = roles.trailing_time(doc, sent, i, w)
+    if trailing is not None:
+        return trailing
     if _place(doc, i + 1, hi, w) is None:
         return None
     # "met X at the palace in Jakarta, on Wednesday" / "di Istana Merdeka, Jakarta, pada hari Rabu":

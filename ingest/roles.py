@@ -24,7 +24,7 @@ from ingest import clauses
 from ingest.clauses import Words
 
 __all__ = ["Sent", "coded", "opening_subject", "opening_subjects", "frame_date", "agents_left", "targets", "quoted_speaker", "quote_time", "after_coordinator", "participial",
-           "locative", "is_time", "group_ref", "demand_counts", "with_conjuncts", "object_and_time"]
+           "locative", "is_time", "group_ref", "demand_counts", "with_conjuncts", "object_and_time", "trailing_time"]
 
 
 @dataclass
@@ -283,6 +283,29 @@ def quote_time(doc: Doc, sent: Sent, i: int, w: Words) -> Any:
             return None
         inside = [(a, m.value) for a, b, m in sent.times if a > q and m.value is not None]
         return min(inside, key=lambda x: x[0])[1] if inside else None
+    return None
+
+
+def trailing_time(doc: Doc, sent: Sent, i: int, w: Words) -> Any:
+    """The time that closes the sentence after a comma, with nothing after it but a place:
+    "Indonesia memanggil dubes Rusia, Selasa (13/12/2016).", "... diberangkatkan menuju Lebanon
+    dalam upacara militer, Selasa (13/12/2016) di Plaza Mabes TNI" - the news style that dates the
+    sentence's act at its end. Not past another act's verb: the time is then that act's."""
+    covered = {x for a, b, m in sent.times for x in range(a, b)}
+    for a, b, m in sent.times:
+        if m.value is None or a <= i:
+            continue
+        k = a - w.ending_at(doc, a, "time_preps", i)
+        if k <= i or doc[k - 1].text != ",":
+            continue
+        if any(x in sent.verbs for x in range(i + 1, sent.hi)):
+            return None
+        k = b
+        while k < sent.hi and (k in covered or doc[k].is_punct):
+            k += 1
+        if k < sent.hi and not w.at(doc, k, "place", k, sent.hi):
+            continue
+        return m.value
     return None
 
 
