@@ -58,6 +58,7 @@ class EventMention:
     same_time: bool = field(default=False, repr=False)  # "Hours later", "in the same statement"
     day_after: bool = field(default=False, repr=False)  # "a day later", "keesokan harinya"
     open_call: bool = field(default=False, repr=False)  # a demand of "the international community": kept targetless
+    self_told: bool = field(default=False, repr=False)  # "the ministry said it has summoned ...": in the actor's own statement
 
 
 _AIMED = frozenset({DY.Condemnation, DY.Accusation, DY.Demand})
@@ -490,6 +491,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
                       (sent.start, sent.end), (doc[i].idx, doc[j - 1].idx + len(doc[j - 1])), coordinated, claim_ref,
                       same_time, day_after)
     ev.open_call = trig.type == "Demand" and not targets and roles.generic_addressee(doc, j, cl_hi, w)
+    ev.self_told = bool(framed and framed[1]) and {a.code for a in framed[1]} == codes
     if extra is not None:
         extra.date = date
         return [extra, ev]
