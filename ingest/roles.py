@@ -70,10 +70,17 @@ def locative(doc: Doc, i: int, w: Words) -> bool:
 
 
 def np_coordinators(doc: Doc, mentions: list[tuple[int, int, ActorMention]], w: Words) -> frozenset[int]:
-    """Coordinator tokens between two coded actor mentions ("X dan Y", "X and Y")."""
-    ends = {a[1]: a for a in mentions if coded(a[2])}
-    starts = {a[0] for a in mentions if coded(a[2])}
+    """Coordinator tokens between two coded actor mentions ("X dan Y", "X and Y"). A bracketed
+    alias goes with the name before it: "Korea Selatan, Amerika Serikat (AS), dan Jepang"."""
     out = set()
+    ends: dict[int, tuple[int, int, ActorMention]] = {}
+    for a in mentions:
+        if coded(a[2]):
+            alias = bracketed_alias(doc, mentions, a[1])
+            if alias is not None:
+                out.update(range(a[1], alias[1] + 1))
+            ends[alias[1] + 1 if alias is not None else a[1]] = a
+    starts = {a[0] for a in mentions if coded(a[2])}
     for e in ends:
         n = w.at(doc, e, "pair_joiners")
         if n and e + n in starts:
@@ -83,15 +90,23 @@ def np_coordinators(doc: Doc, mentions: list[tuple[int, int, ActorMention]], w: 
         elif e < len(doc) and doc[e].text == "," and (m := w.at(doc, e + 1, "pair_joiners")) and e + 1 + m in starts:
             out.update(range(e, e + 1 + m))  # the serial comma: "Turki, Iran, dan Pakistan"
     # a list: "X, Y and Z" (the commas of a list whose last item is joined by "and")
-    end_of = {a[0]: a[1] for a in ends.values()}
+    end_of = {a[0]: e for e, a in ends.items()}
     for e in sorted(ends):
         chain, k = [], e
-        while k < len(doc) and doc[k].text == "," and k + 1 in end_of:
-            chain.append(k)
-            k = end_of[k + 1]
+        while k < len(doc) and doc[k].text == "," and (k + 1 in end_of or (
+                k + 2 in end_of and doc[k + 1].lower_ in ("the", "a", "an"))):
+            chain.extend((k, k + 1) if k + 1 not in end_of else (k,))  # "South Korea, the United States and"
+            k = end_of[k + 1] if k + 1 in end_of else end_of[k + 2]
         if chain and k in out:
             out.update(chain)
     return frozenset(out)
+
+
+def bracketed_alias(doc: Doc, mentions: list[tuple[int, int, ActorMention]], end: int) -> tuple[int, int, ActorMention] | None:
+    """The mention in brackets right after token ``end`` ("Amerika Serikat (AS)"), if any."""
+    if end >= len(doc) or doc[end].text != "(":
+        return None
+    return next((m for m in mentions if m[0] == end + 1 and m[1] < len(doc) and doc[m[1]].text == ")"), None)
 
 
 def private(doc: Doc, a: tuple[int, int, ActorMention], w: Words) -> bool:
@@ -158,7 +173,14 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words) -> list[ActorMe
         joined = before >= lo and (w.at(doc, before, "pair_joiners", lo) or before in sent.np_and)
         if joined and before - 1 >= lo and doc[before - 1].text == "," and (before - 1) in sent.np_and:
             before -= 1  # "Iran, dan Pakistan": the serial comma
-        prev = [a for a in cands if a[1] == before] if joined else []
+        if joined and before - 1 >= lo and doc[before - 1].text == ")":
+            # "Amerika Serikat (AS), dan Jepang": past the bracketed alias to the name it follows
+            alias = next((a for a in cands if a[1] == before - 1 and a[0] - 1 >= lo), None)
+            if alias is not None and bracketed_alias(doc, sent.mentions, alias[0] - 1) == alias:
+                before = alias[0] - 1
+        # the list may open with "from": "Utusan dari Korea Selatan, AS, dan Jepang mengutuk ..."
+        prev = [a for a in sent.mentions if a[1] == before and lo <= a[0] and coded(a[2]) and not private(doc, a, w)
+                and (not locative(doc, a[0], w) or doc[a[0] - 1].lower_ in ("dari", "from"))] if joined else []
         if not prev or prev[0][2].code in {a.code for a in agents}:
             return agents
         agents.insert(0, prev[0][2])
