@@ -19,6 +19,7 @@ A capital after a locative preposition ("di Seoul") is a place and no mention.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable, Sequence
@@ -117,9 +118,14 @@ def _read_titles(language: str) -> dict[str, Any]:
     return read_yaml(path)
 
 
+_INITIAL = re.compile(r"\b([A-Z])\. (?=[A-Z])")
+
+
 def _variants(name: str) -> list[str]:
-    """The name and, when it starts in lower case ("the Philippines"), its capitalised form."""
-    return [name, name[0].upper() + name[1:]] if name and name[0].islower() else [name]
+    """The name and, when it starts in lower case ("the Philippines"), its capitalised form; a name
+    with an initial also as pages run it into the next word ("George W.Bush", "Donald J.Trump")."""
+    out = [name, name[0].upper() + name[1:]] if name and name[0].islower() else [name]
+    return out + [_INITIAL.sub(r"\1.", n) for n in out if _INITIAL.search(n)]
 
 
 @lru_cache(maxsize=8)
