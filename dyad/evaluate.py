@@ -14,7 +14,8 @@ but not compared. An event with two agents (or targets) gives one record per pai
 ``must_not_assert`` entries with a type are violated by a predicted record with the same type,
 agent, target (and troops, date when given) whose status is "reported" (or the entry's
 ``status``); entries that only state a ``fact``, and entries told apart from a true gold record
-only by their ``about`` text, cannot be checked automatically and are listed as unchecked.
+only by their ``about`` text or clock ``time``, cannot be checked automatically and are listed as
+unchecked.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ from dyad.namespace import DY, EVENT_CLASSES
 
 CORE_TYPES = frozenset({"Summons", "TroopDeployment", "Denial"})
 _RANK = {"reported": 1, "alleged": 2, "unconfirmed": 3, "hypothetical": 4}
+
+
+# what a must_not_assert entry may name that Dyad's rows do not carry
+_UNCARRIED = ("about", "time")
 
 
 @dataclass(frozen=True)
@@ -214,9 +219,10 @@ def score(gold: Gold, records: list[Record]) -> Scores:
         if "type" not in rule:
             unchecked.append(rule)
             continue
-        # A rule told apart from a true gold record only by what the event is `about` (free text
-        # the records do not carry) cannot be checked on (type, agent, target): list it instead.
-        if "about" in rule and any(
+        # A rule told apart from a true gold record only by what the event is `about` (free text)
+        # or its clock `time`, which the records do not carry, cannot be checked on (type, agent,
+        # target): list it instead.
+        if any(f in rule for f in _UNCARRIED) and any(
                 g.type == rule["type"] and all(_str(rule.get(f)) in (None, _str(getattr(g, f)))
                                                for f in ("agent", "target", "date")) for g in golds):
             unchecked.append(rule)
