@@ -108,10 +108,12 @@ def _export_jsonld(store: Store, target: object, source: str | None, values: dic
 
 
 def _ordered(node: object) -> object:
-    """The same store, the same file: rdflib writes nodes and values in set order, so every list
-    (Dyad's context has no ordered @list) is sorted, by node id first."""
+    """The same store, the same file: rdflib writes nodes and values in set order, so every JSON
+    array is sorted, by node id first - except an ``@list``, an RDF collection whose order is its
+    meaning (the ontology's ``owl:unionOf`` and ``owl:members``)."""
     if isinstance(node, dict):
-        return {k: (v if k == "@context" else _ordered(v)) for k, v in node.items()}
+        return {k: (v if k == "@context" else [_ordered(x) for x in v] if k == "@list" and isinstance(v, list)
+                    else _ordered(v)) for k, v in node.items()}
     if isinstance(node, list):
         items = [_ordered(v) for v in node]
         return sorted(items, key=lambda v: (str(v.get("id", v.get("@id", ""))) if isinstance(v, dict) else "",

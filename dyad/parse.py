@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF
 
 from dyad import dates
@@ -113,7 +114,15 @@ def _parse(path: Path, fmt: str) -> tuple[bytes, list[tuple[URIRef | None, Graph
         g = Graph()
         if fmt == "json-ld":
             from dyad.jsonld import parse_jsonld  # only JSON-LD needs the context guard
-            parse_jsonld(g, data, where=str(path))
+            ds = Dataset()
+            parse_jsonld(ds, data, where=str(path))
+            named = sorted(((x.identifier, x) for x in ds.graphs() if len(x) and x.identifier != DATASET_DEFAULT_GRAPH_ID),
+                           key=lambda x: str(x[0]))
+            if named:  # a store's export (named graphs, as TriG): one graph per name
+                return data, named
+            for t in ds.default_graph:
+                g.add(t)
+            return data, [(None, g)]
         else:
             g.parse(data=data, format=fmt, publicID=str(ID))
         return data, [(None, g)]

@@ -86,7 +86,7 @@ def test_export_with_other_own_graphs_is_refused(exports: dict[str, Path], case:
         assert checked.code == 2 and case["message"] in checked.err
 
 
-@pytest.mark.parametrize("fmt", ["trig", "nquads", "turtle"])
+@pytest.mark.parametrize("fmt", ["trig", "nquads", "jsonld", "turtle"])
 def test_check_accepts_a_stores_export(exports: dict[str, Path], fmt: str) -> None:
     ran = run_dyad("check", str(exports[fmt]))
     assert ran.code == 0 and ran.out.strip() == "consistent", ran.err
