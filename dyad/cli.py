@@ -123,6 +123,10 @@ def load(files: tuple[Path, ...], fmt: str | None, store_dir: Path | None) -> No
         click.echo(f"{folded} event(s) already in the store under another IRI: their reports were added to them",
                    err=True)
     fresh = not store.sources()  # the summaries of a restore into an empty store must come out the same
+    # the files of one call are checked against each other too: one may point to an event
+    # another describes (a source exported alone, with the source it refers to)
+    for s in sources if len(sources) > 1 else ():
+        shared += s.graph
     results = gate.admit(store, sources, also=shared if len(shared) else None)
     for r in results:
         state = f"+{r.added} -{r.removed} triples" if r.changed else "unchanged"

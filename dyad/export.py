@@ -12,6 +12,7 @@ Full exports stream from the store with flat memory; nothing is collected in Pyt
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -47,17 +48,16 @@ def export_store(store: Store, fmt: ox.RdfFormat, output: Path | None, *, source
         _export_jsonld(store, target, source, values)
     elif values:
         _export_selection(store, fmt, target, values, prefixes)
-    elif fmt in _GRAPH_FORMATS:
-        options: dict[str, object] = {"use_default_graph_as_union": source is None}
-        if source is not None:
-            options["default_graph"] = ox.NamedNode(source)
-        triples = store.raw_query(_UNION, **options)
-        ox.serialize(triples, target, fmt, prefixes=prefixes)
     elif source is not None:
-        ox.serialize(
-            (ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(source))
-             for t in store.raw_query(_UNION, default_graph=ox.NamedNode(source))),
-            target, fmt, prefixes=prefixes)
+        # the source whole, as it was written: its own graph and the shared descriptions it
+        # refers to (in dyg:entities, where the store keeps them once for every source)
+        quads = itertools.chain(store.quads_in(URIRef(source)), store.entities_of(URIRef(source)))
+        if fmt in _GRAPH_FORMATS:
+            ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), target, fmt, prefixes=prefixes)
+        else:
+            ox.serialize(quads, target, fmt, prefixes=prefixes)
+    elif fmt in _GRAPH_FORMATS:
+        ox.serialize(store.raw_query(_UNION, use_default_graph_as_union=True), target, fmt, prefixes=prefixes)
     else:
         store.dump(target, fmt, prefixes=prefixes)
     if output is None:
@@ -94,8 +94,10 @@ def _export_jsonld(store: Store, target: object, source: str | None, values: dic
     if values:
         quads = (q for t in store.raw_query(_selection(values), use_default_graph_as_union=True)
                  for q in store.quads_of(t))
+    elif source is not None:
+        quads = itertools.chain(store.quads_in(URIRef(source)), store.entities_of(URIRef(source)))
     else:
-        quads = store.quads_in(URIRef(source) if source is not None else None)
+        quads = store.quads_in()
     ds = Dataset()
     for q in quads:
         ds.graph(to_rdflib(q.graph_name)).add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))

@@ -30,7 +30,7 @@ from rdflib.term import Node
 
 from dyad import dates, summary
 from dyad.errors import StoreError
-from dyad.namespace import ACTORS_GRAPH, DERIVED_GRAPH, DY, ENTITIES_GRAPH, ONTOLOGY_GRAPH
+from dyad.namespace import ACTORS_GRAPH, DERIVED_GRAPH, DY, ENTITIES_GRAPH, EVENT_CLASSES, ONTOLOGY_GRAPH
 from dyad.terms import quads, to_ox, to_rdflib
 
 Triple = tuple[Node, Node, Node]
@@ -186,6 +186,30 @@ class Store:
         for q in self._ox.quads_for_pattern(None, None, None, name):
             if isinstance(q.graph_name, ox.NamedNode):
                 yield q
+
+    def entities_of(self, graph: URIRef) -> Iterator[ox.Quad]:
+        """The ``dyg:entities`` quads a source graph refers to: its events, what they name (actors,
+        places) and so on, each once - what makes the source whole again (an export of one source
+        that another store can load). An event it only points to (``dy:about`` another source's
+        event) is that source's to describe, as when it was first written (dyad.restore)."""
+        entities, this = ox.NamedNode(str(ENTITIES_GRAPH)), ox.NamedNode(str(graph))
+        own = list(self._ox.quads_for_pattern(None, None, None, this))
+        reported = {q.object for q in own if q.predicate == summary.REPORT_OF}
+        classes = {ox.NamedNode(str(c)) for c in (DY.Event, *EVENT_CLASSES)}
+        seen: set[ox.NamedNode] = set()
+        todo = [t for q in own for t in (q.subject, q.object) if isinstance(t, ox.NamedNode)]
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            if node not in reported and any(q.object in classes for q in self._ox.quads_for_pattern(
+                    node, ox.NamedNode(str(RDF.type)), None, entities)):
+                continue
+            for q in self._ox.quads_for_pattern(node, None, None, entities):
+                yield q
+                if isinstance(q.object, ox.NamedNode) and q.object not in seen:
+                    todo.append(q.object)
 
     def has_graph(self, graph: URIRef) -> bool:
         return self._ox.contains_named_graph(ox.NamedNode(str(graph)))
