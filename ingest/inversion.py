@@ -125,9 +125,28 @@ def _owned(doc: Doc, sent: Sent, hit: tuple[int, int], lo: int, w: Words) -> tup
     # the owner sits inside the noun phrase: "Russian soldiers", "U.S. Marines", "tentara Rusia"
     owners = [a for a in sent.mentions if coded(a[2]) and not locative(doc, a[0], w) and s - 2 <= a[0] <= e]
     if not owners:
+        owners = _possessor(doc, sent, s, lo, w)
+    if not owners:
         return None
     owner = min(owners, key=lambda a: abs(a[0] - s))
     return s, e, [owner[2]]
+
+
+def _possessor(doc: Doc, sent: Sent, s: int, lo: int, w: Words) -> list[tuple[int, int, ActorMention]]:
+    """Whose the troops at token s are when a verb of having stands before them: "Rusia kini
+    memiliki lebih dari 100.000 tentara yang ditempatkan di dekat perbatasan" (the subject of
+    "memiliki"), past the number and its quantifier."""
+    k = s
+    while k > lo and doc[k - 1].like_num:
+        k -= 1
+    k -= w.ending_at(doc, k, "quantifiers", lo)
+    n = w.ending_at(doc, k, "possession_verbs", lo)
+    if not n:
+        return []
+    k -= n
+    while k > lo and (m := w.ending_at(doc, k, "adverbs", lo) or w.ending_at(doc, k, "list_adverbs", lo)):
+        k -= m  # "Rusia sekarang memiliki", "Russia now has"
+    return [a for a in sent.mentions if a[1] == k and coded(a[2]) and a[2].kind == "state"]
 
 
 def _opening_troops(doc: Doc, sent: Sent, i: int, objects: tuple[tuple[str, ...], ...],
