@@ -267,7 +267,10 @@ def evaluate_file(text_path: Path, gold_path: Path) -> FileScore:
     if meta.get("published"):
         published = parse_published(str(meta["published"]), where=f"{gold_path}: article.published")
     store = Store(None)
-    summary = ingest_paths(store, [str(text_path)], Metadata(published=published, language=meta.get("language")))
+    # what the CLI contract's scorers pass (--published, --lang, --url): the outlet's domain says
+    # whose press it is (a bare "Kemlu" in it is that country's)
+    summary = ingest_paths(store, [str(text_path)], Metadata(published=published, language=meta.get("language"),
+                                                             url=meta.get("url") or None))
     if summary.failures:
         raise InputError("; ".join(summary.failures), where=str(text_path))
     query = queries.load("who-did-what")

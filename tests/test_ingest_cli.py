@@ -159,6 +159,13 @@ def test_published_refused_when_not_a_date(dyad, store_dir: Path, bad: str) -> N
     assert ran.code == 2 and "--published" in ran.err and "Traceback" not in ran.err, ran.err
 
 
+def test_eval_passes_the_pages_address(dyad) -> None:
+    """The gold's url is passed on as `dyad ingest --url` passes it: whose press a bare
+    "the foreign ministry" belongs to comes from the outlet's domain."""
+    report = _eval(dyad, MONTH.parent / "eval-url")
+    assert report["tiers"]["core"]["recall"] == 1.0, report
+
+
 def test_eval_takes_a_month_only_publication(dyad) -> None:
     report = _eval(dyad, MONTH)
     assert report["tiers"]["core"]["recall"] == 1.0, report
