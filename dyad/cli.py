@@ -125,7 +125,7 @@ def load(files: tuple[Path, ...], fmt: str | None, store_dir: Path | None) -> No
     fresh = not store.sources()  # the summaries of a restore into an empty store must come out the same
     # the files of one call are checked against each other too: one may point to an event
     # another describes (a source exported alone, with the source it refers to)
-    for s in sources if len(sources) > 1 else ():
+    for s in sources if len(files) > 1 else ():
         shared += s.graph
     results = gate.admit(store, sources, also=shared if len(shared) else None)
     for r in results:

@@ -269,6 +269,8 @@ def evaluate_file(text_path: Path, gold_path: Path) -> FileScore:
     store = Store(None)
     # what the CLI contract's scorers pass (--published, --lang, --url): the outlet's domain says
     # whose press it is (a bare "Kemlu" in it is that country's)
+    if meta.get("url") is not None and not isinstance(meta["url"], str):
+        raise InputError(f"article.url must be a string, not {meta['url']!r}", where=str(gold_path))
     summary = ingest_paths(store, [str(text_path)], Metadata(published=published, language=meta.get("language"),
                                                              url=meta.get("url") or None))
     if summary.failures:

@@ -31,7 +31,8 @@ def _resolve(ctx: Any, where: str) -> Any:
     if isinstance(ctx, dict):
         if "@import" in ctx:
             raise InputError("JSON-LD @import is not fetched; inline the context", where=where)
-        return ctx
+        # a term definition may carry a scoped context of its own: resolved (or refused) the same way
+        return {k: _walk(v, where) for k, v in ctx.items()}
     return ctx
 
 

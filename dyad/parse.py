@@ -118,8 +118,9 @@ def _parse(path: Path, fmt: str) -> tuple[bytes, list[tuple[URIRef | None, Graph
             parse_jsonld(ds, data, where=str(path))
             named = sorted(((x.identifier, x) for x in ds.graphs() if len(x) and x.identifier != DATASET_DEFAULT_GRAPH_ID),
                            key=lambda x: str(x[0]))
-            if named:  # a store's export (named graphs, as TriG): one graph per name
-                return data, named
+            if named:  # a store's export (named graphs, as TriG): one graph per name; triples
+                # beside them are refused by read() as TriG's are
+                return data, [*named, (URIRef("urn:x-rdflib:default"), ds.default_graph)]
             for t in ds.default_graph:
                 g.add(t)
             return data, [(None, g)]
@@ -132,12 +133,21 @@ def _parse(path: Path, fmt: str) -> tuple[bytes, list[tuple[URIRef | None, Graph
         raise InputError(_syntax_message(exc), where=_where(path, exc)) from None
 
 
+# what the store derives and keeps in dyg:derived (dyad/summary.py): never stated by a source
+# (dy:status is also a report's own statement; on an event it is the store's, and the shapes say so)
+DERIVED_ONLY = frozenset({DY.placeName, DY.agentCode, DY.targetCode, DY.reportCount, DY.firstSource})
+
+
 def prepare(g: Graph, *, origin: str, salt: str) -> Graph:
-    """Skolemise blank nodes, refuse redefinitions of Dyad terms, derive the date triples."""
+    """Skolemise blank nodes, refuse redefinitions of Dyad terms and the store's own summaries,
+    derive the date triples."""
     for s, p, o in g:
         if isinstance(s, URIRef) and str(s).startswith(str(DY._NS)):
             raise InputError(f"redefines the ontology term {s}; the ontology is changed in "
                              "ontology/dyad.ttl, not by loading data", where=origin)
+        if p in DERIVED_ONLY:
+            raise InputError(f"{p.n3()} on {s.n3()}: the store derives it (dyg:derived) from the reports "
+                             "and descriptions; a source cannot state it", where=origin)
         for t in (s, p, o):
             if isinstance(t, URIRef) and str(t).lower().startswith("file:"):
                 raise InputError(f"file: IRIs are not accepted ({t}); name things with http(s) IRIs",

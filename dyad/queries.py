@@ -2,7 +2,8 @@
 
 A query file declares its parameters (``#+ param NAME: KIND, optional|required|default X. Doc``)
 and its columns, and holds one parameter block, ``VALUES (?p_NAME ...) { (...) }``, as the first
-thing in its outermost WHERE. Binding replaces that block's row with RDF terms made from the
+thing in its WHERE (or in the group that opens it, when a lookup must follow that group's
+FILTERs: who-did-what, timeline). Binding replaces that block's row with RDF terms made from the
 parameter values (IRIs checked, literals escaped by the RDF library), ``UNDEF`` where a parameter
 is not given. Values are never pasted into the query text as text; the file stays valid SPARQL
 that runs as it is with its defaults.

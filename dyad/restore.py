@@ -22,7 +22,7 @@ from rdflib.namespace import DCTERMS, RDF
 
 from dyad.errors import InputError
 from dyad.namespace import ACTORS_GRAPH, DY, EVENT_CLASSES, ONTOLOGY_GRAPH
-from dyad.parse import SourceGraph
+from dyad.parse import DERIVED_ONLY, SourceGraph
 
 __all__ = ["attach_entities", "check_base", "is_export", "strip_base"]
 
@@ -119,8 +119,8 @@ def strip_base(g: Graph, origin: str) -> Graph:
     out = Graph()
     for s, p, o in g:
         if (s, p, o) in base or isinstance(s, BNode) or isinstance(o, BNode) or (
-                s == ONTOLOGY_GRAPH and p == DCTERMS.identifier):
-            continue  # the installed triples, and the ontology's restrictions (a store's only blank nodes)
+                s == ONTOLOGY_GRAPH and p == DCTERMS.identifier) or p in DERIVED_ONLY:
+            continue  # the installed triples, the ontology's restrictions (a store's only blank nodes), the summaries
         if isinstance(s, URIRef) and str(s).startswith(str(DY._NS)):
             raise InputError(f"redefines the ontology term {s} ({p.n3()} {o.n3()} is not in the installed "
                              "ontology); the ontology is changed in ontology/dyad.ttl, not by loading data",

@@ -402,6 +402,8 @@ class Store:
         the places newly given a code or a name."""
         renamed = {to_ox(s) for s, p, o in shared_new if p in (DY.code, RDFS.label)}
         events = {q.subject for x in renamed for q in self._ox.quads_for_pattern(None, summary.PLACE, x)}
+        # roles or a place given to an event by a source that does not report it
+        events |= {to_ox(s) for s, p, o in shared_new if p in (DY.agent, DY.target, DY.place)}
         changed = {to_ox(s) for s, p, o in shared_new if p in (DY.code, DY.actsFor)}
         if not changed:
             return events

@@ -281,7 +281,10 @@ def _press_home(article: Any, lx: _Lexicon) -> str | None:
     """The state whose press the article is, when the dateline does not say: the outlet's
     country-code domain (".co.id", ".in", ".ph"), else the language's home press (Indonesian)."""
     press = _press()
-    host = urlsplit(getattr(article, "url", None) or "").hostname or ""
+    try:
+        host = urlsplit(getattr(article, "url", None) or "").hostname or ""
+    except ValueError:  # "http://[bad": no host to tell whose press it is
+        host = ""
     tld = host.rsplit(".", 1)[-1].lower() if "." in host else ""
     if len(tld) == 2 and tld not in press.get("vanity_tlds", ()):
         country = pycountry.countries.get(alpha_2="GB" if tld == "uk" else tld.upper())

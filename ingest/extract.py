@@ -479,8 +479,9 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         # "membantahnya", "denied it": the claim is one told before
         claim_ref = bool(_object(doc, j, min(sent.hi, j + 3), tuple(w.sets.get("claim_nouns", ())))
                          or (j < sent.hi and w.at(doc, j, "complementizers", j, sent.hi))
-                         or w.ending_at(doc, j, "claim_pronouns", i)
-                         or (j < sent.hi and w.at(doc, j, "claim_pronouns", j, sent.hi)))
+                         or (w.ending_at(doc, j, "claim_pronouns", i) and _ends_object(doc, j, sent.hi, w))
+                         or (j < sent.hi and (n := w.at(doc, j, "claim_pronouns", j, sent.hi))
+                             and _ends_object(doc, j + n, sent.hi, w)))
         topic = doc[j:clauses.clause_end(doc, j, sent.hi, w, commas=True)].text.strip() or None
     same_time = any(w.at(doc, k, "same_time", sent.lo, i) for k in range(sent.lo, i)) or \
         any(w.at(doc, k, "meeting_scene", sent.lo, sent.hi) for k in range(sent.lo, sent.hi)) or \
@@ -496,6 +497,14 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         extra.date = date
         return [extra, ev]
     return _directions(ev) if symmetric else [ev]
+
+
+def _ends_object(doc: Doc, k: int, hi: int, w: Words) -> bool:
+    """Nothing of the object goes on at token k: "denied it.", "denied it on Friday", not "denied
+    them entry" or "denied it a visa" (the pronoun is then whom something was refused)."""
+    return k >= hi or doc[k].is_punct or bool(w.at(doc, k, "time_preps", k, hi)) or bool(
+        w.at(doc, k, "coordinators", k, hi)) or doc[k].lower_ in (
+        "hari", "yesterday", "today", "as", "saying", "but", "in", "at")
 
 
 def _named_place(doc: Doc, obj_end: int, hi: int, w: Words) -> bool:

@@ -308,6 +308,12 @@ def quote_time(doc: Doc, sent: Sent, i: int, w: Words) -> Any:
     return None
 
 
+# a closing time that opens with one of these is a span or another noun's time ("..., in January
+# 2016" after "the death of a student"; "sejak 2019"), not the day the act was done
+_NOT_THE_ACTS_TIME = frozenset({"in", "at", "since", "from", "until", "by", "during", "before", "after",
+                                "sejak", "hingga", "sampai", "sebelum", "setelah", "selama"})
+
+
 def trailing_time(doc: Doc, sent: Sent, i: int, w: Words) -> Any:
     """The time that closes the sentence after a comma, with nothing after it but a place:
     "Indonesia memanggil dubes Rusia, Selasa (13/12/2016).", "... diberangkatkan menuju Lebanon
@@ -315,7 +321,7 @@ def trailing_time(doc: Doc, sent: Sent, i: int, w: Words) -> Any:
     sentence's act at its end. Not past another act's verb: the time is then that act's."""
     covered = {x for a, b, m in sent.times for x in range(a, b)}
     for a, b, m in sent.times:
-        if m.value is None or a <= i:
+        if m.value is None or a <= i or doc[a].lower_ in _NOT_THE_ACTS_TIME:
             continue
         k = a - w.ending_at(doc, a, "time_preps", i)
         if k <= i or doc[k - 1].text != ",":
@@ -446,7 +452,12 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
 def generic_addressee(doc: Doc, j: int, cl_hi: int, w: Words) -> bool:
     """"called on the international community to ...", "meminta semua pihak menahan diri": a call
     aimed at a party no registry codes, and still a diplomatic one (``generic_addressees``)."""
-    return any(w.at(doc, k, "generic_addressees", j, cl_hi) for k in range(j, min(cl_hi, j + 3)))
+    for k in range(j, min(cl_hi, j + 3)):
+        n = w.at(doc, k, "generic_addressees", j, cl_hi)
+        # not the start of a longer name: "the World Bank", "the world's largest economies"
+        if n and not (k + n < len(doc) and (doc[k + n].text[:1].isupper() or doc[k + n].lower_ in ("'s", "’s"))):
+            return True
+    return False
 
 
 def demand_counts(doc: Doc, sent: Sent, i: int, j: int, cl_hi: int, targets: list[ActorMention], weak: bool,

@@ -112,6 +112,23 @@ def test_who_did_what_lists_an_event_once_however_many_sources() -> None:
     assert [r[cols.index("reports")].value for r in rows] == ["1"]
 
 
+def test_who_did_what_lists_an_event_once_when_two_graphs_hold_a_triple() -> None:
+    """The union of graphs repeats a triple two graphs hold (an organ's dy:actsFor in an article's
+    descriptions and, after an upgrade, in the registry): still one row per (event, agent, target)."""
+    import pyoxigraph as ox
+
+    from dyad.namespace import DY, ID
+
+    store = Store(None)
+    gate.admit(store, parse.read(ROOT / "data/samples/seed-events.ttl"))
+    before = queries.run(store, queries.load("who-did-what"), {"status": "any"}).rows
+    summons = ox.NamedNode(str(ID["event/sample-summons"]))
+    for q in list(store._ox.quads_for_pattern(summons, ox.NamedNode(str(DY.agent)), None)):
+        store._ox.add(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode("https://example.org/another-graph")))
+    after = queries.run(store, queries.load("who-did-what"), {"status": "any"}).rows
+    assert len(after) == len(before)
+
+
 @pytest.mark.parametrize("path", [c for c in CASES if "error" not in yaml.safe_load(c.read_text(encoding="utf-8"))],
                          ids=lambda p: p.stem)
 def test_when_lines_never_change_the_rows(path: Path, loaded: dict[tuple[str, ...], Store]) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from conftest import ROOT, SAMPLE, run_dyad
@@ -71,7 +71,10 @@ def test_rdfxml_entities_are_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("context", ['"http://example.org/context.jsonld"', '"file:///etc/passwd"',
-                                     '{"@import": "http://example.org/ctx"}'])
+                                     '{"@import": "http://example.org/ctx"}',
+                                     # a term's scoped context, and an @import inside one
+                                     '{"name": {"@id": "http://schema.org/name", "@context": "http://example.org/c"}}',
+                                     '{"name": {"@id": "http://schema.org/name", "@context": {"@import": "http://example.org/c"}}}'])
 def test_jsonld_remote_contexts_are_not_fetched(tmp_path: Path, context: str) -> None:
     f = tmp_path / "s.jsonld"
     f.write_text('{"@context": %s, "@id": "https://w3id.org/dyad/id/x", "name": "x"}' % context, encoding="utf-8")
@@ -228,3 +231,24 @@ def test_sigkill_mid_ingest_leaves_whole_articles_or_none(tmp_path: Path) -> Non
         # and the store takes the rest afterwards: ingesting again completes it
         assert run_dyad("ingest", *articles, "--quiet", store=store_dir).code == 0
         assert _source_sizes(store_dir) == expected
+
+
+@pytest.mark.parametrize("prop", ["placeName", "agentCode", "targetCode", "reportCount", "firstSource"])
+def test_a_source_cannot_state_the_stores_summaries(tmp_path: Path, prop: str) -> None:
+    """dyg:derived is the store's: a file that states a summary is refused, naming it."""
+    f = tmp_path / "summary.ttl"
+    f.write_text("@prefix dy: <https://w3id.org/dyad/ontology#> .\n"
+                 f'<https://w3id.org/dyad/id/event/x> dy:{prop} "Atlantis" .\n', encoding="utf-8")
+    with pytest.raises(InputError, match=f"dy:{prop}|ontology#{prop}"):
+        parse.read(f, default_source=URIRef("https://w3id.org/dyad/id/submission/s"))
+
+
+def test_jsonld_triples_beside_named_graphs_are_refused(tmp_path: Path) -> None:
+    """As in TriG: a file with named graphs keeps no triples outside them (none is lost silently)."""
+    f = tmp_path / "mixed.jsonld"
+    f.write_text('{"@graph": [{"@id": "https://w3id.org/dyad/id/submission/x", "@graph": '
+                 '[{"@id": "https://w3id.org/dyad/id/event/a", "@type": "https://w3id.org/dyad/ontology#Summons"}]}, '
+                 '{"@id": "https://w3id.org/dyad/id/event/b", "@type": "https://w3id.org/dyad/ontology#Denial"}]}',
+                 encoding="utf-8")
+    with pytest.raises(InputError, match="outside any named graph"):
+        parse.read(f)

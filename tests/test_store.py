@@ -224,3 +224,6 @@ def test_place_names_follow_every_write_and_equal_a_rebuild() -> None:
     assert names() == {e1: "Seoul", e2: "JPN"}
     store.withdraw(ID["article/a2"])
     assert names() == {e1: "Seoul"}
+    # a source that gives a place to an event it does not report still re-summarises that event
+    write("a4", ID["event/p4"], [(e1, DY.place, busan)])
+    assert names()[e1] == "Busan"
