@@ -16,6 +16,7 @@ import itertools
 import json
 import sys
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -49,9 +50,7 @@ def export_store(store: Store, fmt: ox.RdfFormat, output: Path | None, *, source
     elif values:
         _export_selection(store, fmt, target, values, prefixes)
     elif source is not None:
-        # the source whole, as it was written: its own graph and the shared descriptions it
-        # refers to (in dyg:entities, where the store keeps them once for every source)
-        quads = itertools.chain(store.quads_in(URIRef(source)), store.entities_of(URIRef(source)))
+        quads = _source_quads(store, source)
         if fmt in _GRAPH_FORMATS:
             ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), target, fmt, prefixes=prefixes)
         else:
@@ -62,6 +61,12 @@ def export_store(store: Store, fmt: ox.RdfFormat, output: Path | None, *, source
         store.dump(target, fmt, prefixes=prefixes)
     if output is None:
         sys.stdout.buffer.flush()
+
+
+def _source_quads(store: Store, source: str) -> Iterator[ox.Quad]:
+    """One source as it was written: its own graph and the shared descriptions it refers to (in
+    dyg:entities, where the store keeps them once for every source)."""
+    return itertools.chain(store.quads_in(URIRef(source)), store.entities_of(URIRef(source)))
 
 
 def _export_selection(store: Store, fmt: ox.RdfFormat, target: object, values: dict[str, str],
@@ -95,7 +100,7 @@ def _export_jsonld(store: Store, target: object, source: str | None, values: dic
         quads = (q for t in store.raw_query(_selection(values), use_default_graph_as_union=True)
                  for q in store.quads_of(t))
     elif source is not None:
-        quads = itertools.chain(store.quads_in(URIRef(source)), store.entities_of(URIRef(source)))
+        quads = _source_quads(store, source)
     else:
         quads = store.quads_in()
     ds = Dataset()

@@ -120,7 +120,7 @@ def _parse(path: Path, fmt: str) -> tuple[bytes, list[tuple[URIRef | None, Graph
                            key=lambda x: str(x[0]))
             if named:  # a store's export (named graphs, as TriG): one graph per name; triples
                 # beside them are refused by read() as TriG's are
-                return data, [*named, (URIRef("urn:x-rdflib:default"), ds.default_graph)]
+                return data, [*named, (DATASET_DEFAULT_GRAPH_ID, ds.default_graph)]
             for t in ds.default_graph:
                 g.add(t)
             return data, [(None, g)]

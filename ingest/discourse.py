@@ -252,9 +252,9 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published:
 def _statement_dates(events: list[Any], scenes: list[SentenceInfo]) -> None:
     """A statement goes on over several paragraphs and is dated once: "China menyesalkan ...,"
     demikian pernyataan MFA, Sabtu. ... MFA mendesak AS ...". An undated protest, demand,
-    accusation or denial (or a summons its summoner's statement tells: "said it has summoned") takes
-    the date of the same actor's last dated one told in the few sentences before it, when no other actor's dated act comes between (that starts another
-    scene)."""
+    accusation or denial (or a summons its summoner's statement tells: "said it has summoned")
+    takes the date of the same actor's last dated one told in the few sentences before it, when
+    no other actor's dated act comes between (that starts another scene)."""
     index = {s.start: n for n, s in enumerate(scenes)}
     for n, e in enumerate(events):
         # a summons the summoner's own statement tells ("said it has summoned") is of that statement's day

@@ -502,9 +502,8 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
 def _ends_object(doc: Doc, k: int, hi: int, w: Words) -> bool:
     """Nothing of the object goes on at token k: "denied it.", "denied it on Friday", not "denied
     them entry" or "denied it a visa" (the pronoun is then whom something was refused)."""
-    return k >= hi or doc[k].is_punct or bool(w.at(doc, k, "time_preps", k, hi)) or bool(
-        w.at(doc, k, "coordinators", k, hi)) or doc[k].lower_ in (
-        "hari", "yesterday", "today", "as", "saying", "but", "in", "at")
+    return k >= hi or doc[k].is_punct or any(w.at(doc, k, name, k, hi) for name in (
+        "time_preps", "coordinators", "pronoun_object_enders"))
 
 
 def _named_place(doc: Doc, obj_end: int, hi: int, w: Words) -> bool:

@@ -308,12 +308,6 @@ def quote_time(doc: Doc, sent: Sent, i: int, w: Words) -> Any:
     return None
 
 
-# a closing time that opens with one of these is a span or another noun's time ("..., in January
-# 2016" after "the death of a student"; "sejak 2019"), not the day the act was done
-_NOT_THE_ACTS_TIME = frozenset({"in", "at", "since", "from", "until", "by", "during", "before", "after",
-                                "sejak", "hingga", "sampai", "sebelum", "setelah", "selama"})
-
-
 def trailing_time(doc: Doc, sent: Sent, i: int, w: Words) -> Any:
     """The time that closes the sentence after a comma, with nothing after it but a place:
     "Indonesia memanggil dubes Rusia, Selasa (13/12/2016).", "... diberangkatkan menuju Lebanon
@@ -321,7 +315,8 @@ def trailing_time(doc: Doc, sent: Sent, i: int, w: Words) -> Any:
     sentence's act at its end. Not past another act's verb: the time is then that act's."""
     covered = {x for a, b, m in sent.times for x in range(a, b)}
     for a, b, m in sent.times:
-        if m.value is None or a <= i or doc[a].lower_ in _NOT_THE_ACTS_TIME:
+        # a time that opens with "in", "since", "sejak" ... is a span or another noun's time
+        if m.value is None or a <= i or w.at(doc, a, "span_openers", a, b):
             continue
         k = a - w.ending_at(doc, a, "time_preps", i)
         if k <= i or doc[k - 1].text != ",":
