@@ -256,6 +256,7 @@ def _statement_dates(events: list[Any], scenes: list[SentenceInfo]) -> None:
     takes the date of the same actor's last dated one told in the few sentences before it, when
     no other actor's dated act comes between (that starts another scene)."""
     index = {s.start: n for n, s in enumerate(scenes)}
+    lead = next((s.paragraph for s in scenes if s.paragraph >= 0), 0)  # the headline (-1) and the first line
     for n, e in enumerate(events):
         # a summons the summoner's own statement tells ("said it has summoned") is of that statement's day
         borrows = e.type in _BORROWERS or (e.type == DY.Summons and e.self_told)
@@ -273,6 +274,17 @@ def _statement_dates(events: list[Any], scenes: list[SentenceInfo]) -> None:
             if o.type in _BORROWERS and o.status == "reported" and o.date.precision in ("day", "week"):
                 e.date = o.date
                 break
+        if e.date is None and e.type in _BORROWERS and scenes[here].paragraph <= lead:
+            # the lead sums up what the body then tells and dates: "SBY menyayangkan sikap Abbott ...
+            # \"Saya ... mengharapkan penjelasan\", kata SBY ..., Rabu (20/11/2013)"
+            for o in events[n + 1:]:
+                if o.sentence[0] not in index or o.date is None or o.sentence[0] == e.sentence[0]:
+                    continue
+                if index[o.sentence[0]] - here > _STATEMENT_SPAN or {a.code for a in o.agents} != codes:
+                    break
+                if o.type in _BORROWERS and o.status == "reported" and o.date.precision in ("day", "week"):
+                    e.date = o.date
+                    break
 
 
 def definite_object(doc: Doc, j: int, hi: int, w: Words) -> int | None:

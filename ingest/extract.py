@@ -344,7 +344,13 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     elif trig.passive:
         passive = inversion.passive_summons(doc, sent, i, j, cl_lo, cl_hi, w)
         if passive is None:
-            return None
+            # "the Myanmar ambassador was summoned to the State Guest House today": no summoner
+            # named; it is whoever summoned that envoy's state before in the story
+            envoy = [a[2] for a in sent.mentions if cl_lo <= a[0] and a[1] <= i and coded(a[2]) and a[2].envoy][-1:]
+            told = [e for e in events if e.type == DY.Summons and envoy and envoy[0].code in {t.code for t in e.targets}]
+            if not told:
+                return None
+            passive = (list(told[-1].agents), envoy)
         agents = passive[0]
     elif owners:
         agents = owners
@@ -362,8 +368,13 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     elif trig.nominal:
         after = [a for a in sent.mentions if j <= a[0] < min(cl_hi, obj_end + 3) and coded(a[2])]
         agents = [after[0][2]] if after else []
-        if trig.pair and after:  # "the meeting between Qureshi and Wang", "pertemuan antara X dan Y"
-            agents = roles.with_conjuncts(sent, after[0])
+        if trig.pair:
+            # "the meeting between Qureshi and Wang", "pertemuan antara X dan Y"; not a place ("pertemuan
+            # di Australia") nor a relative clause's actor ("pembicaraan yang ditengahi China")
+            rel = next((k for k in range(j, cl_hi) if w.at(doc, k, "relativizers", j, cl_hi)), cl_hi)
+            after = [a for a in after if a[0] < rel and not roles.locative(doc, a[0], w)]
+            # "pertemuan keduanya", "talks between envoys of the two countries": the story's pair
+            agents = roles.with_conjuncts(sent, after[0]) if after else roles.group_ref(doc, sent, j, min(rel, j + 7), w)
         visit_end = after[0][1] if after and trig.type == "Consultation" and not trig.pair else None
     else:
         adjunct = roles.participial(doc, sent, i, w)

@@ -6,7 +6,8 @@ such as "Jl.", "Oct.", "U.S." that end with a period but not a sentence) and by 
 sentencizer lacks:
 
 - a line break ends a sentence (scraped news has one paragraph or heading per line), except in
-  hard-wrapped text: a long line with no final punctuation runs on into the next;
+  hard-wrapped text: a long line with no final punctuation runs on into the next (where blank
+  lines part the paragraphs, any but a heading-short one does);
 - an opening quote left at the end of a sentence (`said. "We`) moves to the next one;
 - a "sentence" that starts with a lower-case letter continues the previous one (an abbreviation
   spaCy did not know).
@@ -30,6 +31,7 @@ from ingest.article import Article
 __all__ = ["Sentence", "pipeline", "sentences"]
 
 _WRAP = 60                       # a line this long without final punctuation is hard-wrapped
+_WRAP_PARTED = 20                # ... or this long, where blank lines part the paragraphs
 _FINAL = re.compile(r"[.!?:;\"”’')\]`|]\s*$")  # "|": a caption or menu separator ends its line
 _QUOTES = "\"“'‘«"
 
@@ -60,6 +62,9 @@ def _blocks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Line-bounded blocks of text[start:end]; hard-wrapped lines stay together."""
     blocks: list[tuple[int, int]] = []
     pos, block_start = start, None
+    # paragraphs parted by blank lines: a line break inside one is a hard wrap, however short the
+    # line ("Pemerintah Indonesia telah memanggil-pulang duta\nbesarnya di Australia ...")
+    parted = "\n\n" in text[start:end]
     while pos < end:
         nl = text.find("\n", pos, end)
         line_end = end if nl < 0 else nl
@@ -67,7 +72,7 @@ def _blocks(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if line.strip():
             if block_start is None:
                 block_start = pos
-            if len(line.rstrip()) < _WRAP or _FINAL.search(line) or line_end == end \
+            if (len(line.rstrip()) < (_WRAP_PARTED if parted else _WRAP)) or _FINAL.search(line) or line_end == end \
                     or not text[line_end + 1:line_end + 2].strip():
                 blocks.append((block_start, line_end))
                 block_start = None
