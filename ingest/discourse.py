@@ -34,6 +34,7 @@ __all__ = ["SentenceInfo", "article_rules", "definite_object", "last_actor", "re
 
 # what an undated event may borrow a date from (see _scene_dates)
 _BORROWERS = frozenset({DY.Demand, DY.Condemnation, DY.Statement, DY.Accusation, DY.Denial})
+_MEETINGS = frozenset({DY.Consultation, DY.Agreement})  # acts of two parties, told once per direction
 # how many sentences on one actor's statement may still be told without a new date (_statement_dates)
 _STATEMENT_SPAN = 5
 
@@ -254,37 +255,45 @@ def _statement_dates(events: list[Any], scenes: list[SentenceInfo]) -> None:
     demikian pernyataan MFA, Sabtu. ... MFA mendesak AS ...". An undated protest, demand,
     accusation or denial (or a summons its summoner's statement tells: "said it has summoned")
     takes the date of the same actor's last dated one told in the few sentences before it, when
-    no other actor's dated act comes between (that starts another scene)."""
+    no other actor's dated act comes between (that starts another scene). A meeting's parties
+    are its actor: what two states agreed or discussed undated is of their meeting told just
+    before ("held a meeting in Lima on Thursday ... Cho and Iwaya have agreed to ...")."""
     index = {s.start: n for n, s in enumerate(scenes)}
     lead = next((s.paragraph for s in scenes if s.paragraph >= 0), 0)  # the headline (-1) and the first line
     for n, e in enumerate(events):
         # a summons the summoner's own statement tells ("said it has summoned") is of that statement's day
-        borrows = e.type in _BORROWERS or (e.type == DY.Summons and e.self_told)
+        borrows = e.type in _BORROWERS or e.type in _MEETINGS or (e.type == DY.Summons and e.self_told)
         if e.date is not None or not borrows or e.status != "reported" or e.sentence[0] not in index:
             continue
         here = index[e.sentence[0]]
-        codes = {a.code for a in e.agents}
-        for o in reversed(events[:n]):
-            if o.date is None or o.sentence[0] not in index or o.sentence[0] >= e.sentence[0]:
-                continue
-            if here - index[o.sentence[0]] > _STATEMENT_SPAN:
-                break
-            if {a.code for a in o.agents} != codes:
-                break
-            if o.type in _BORROWERS and o.status == "reported" and o.date.precision in ("day", "week"):
-                e.date = o.date
-                break
+        who = _parties(e)
+        lender = _MEETINGS if e.type in _MEETINGS else _BORROWERS
+        e.date = _lent_date(reversed(events[:n]), e, here, index, who, lender, before=True)
         if e.date is None and e.type in _BORROWERS and scenes[here].paragraph <= lead:
             # the lead sums up what the body then tells and dates: "SBY menyayangkan sikap Abbott ...
             # \"Saya ... mengharapkan penjelasan\", kata SBY ..., Rabu (20/11/2013)"
-            for o in events[n + 1:]:
-                if o.sentence[0] not in index or o.date is None or o.sentence[0] == e.sentence[0]:
-                    continue
-                if index[o.sentence[0]] - here > _STATEMENT_SPAN or {a.code for a in o.agents} != codes:
-                    break
-                if o.type in _BORROWERS and o.status == "reported" and o.date.precision in ("day", "week"):
-                    e.date = o.date
-                    break
+            e.date = _lent_date(events[n + 1:], e, here, index, who, lender, before=False)
+
+
+def _parties(e: Any) -> frozenset:
+    """Who an act is of, for date lending: its agents; both sides of a meeting or an agreement."""
+    codes = {a.code for a in e.agents}
+    return frozenset(codes | {t.code for t in e.targets}) if e.type in _MEETINGS else frozenset(codes)
+
+
+def _lent_date(others: Any, e: Any, here: int, index: dict[int, int], who: frozenset, lender: frozenset,
+               before: bool) -> Any:
+    """The date of the nearest dated act of the same actor among ``others`` (in reading order
+    away from ``e``) within _STATEMENT_SPAN sentences; None past another actor's dated act."""
+    for o in others:
+        if o.date is None or o.sentence[0] not in index or o.sentence[0] == e.sentence[0] \
+                or (o.sentence[0] > e.sentence[0]) == before:
+            continue
+        if abs(here - index[o.sentence[0]]) > _STATEMENT_SPAN or _parties(o) != who:
+            return None
+        if o.type in lender and o.status == "reported" and o.date.precision in ("day", "week"):
+            return o.date
+    return None
 
 
 def definite_object(doc: Doc, j: int, hi: int, w: Words) -> int | None:

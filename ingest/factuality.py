@@ -121,9 +121,11 @@ def status(doc: Doc, sent: Sent, i: int, cl_lo: int, agents: list[ActorMention],
             statuses.append("unconfirmed")
         if any(w.at(doc, x, "unconfirmed", k, i) for x in range(k, i)):
             statuses.append("unconfirmed")
-    elif (who := _trailing_source(doc, sent, i, w)) and not ({c.code for c in who} <= codes):
-        statuses.append("alleged")  # "Israel sent 2,000 troops ..., a UNIFIL official said": another's act, by hearsay
-        claimants = who
+    elif who := _trailing_source(doc, sent, i, w):
+        if not ({c.code for c in who} <= codes):
+            statuses.append("alleged")  # "Israel sent 2,000 troops ..., a UNIFIL official said": another's act, by hearsay
+            claimants = who
+        # else "held a meeting in Lima ..., according to the (Korean) ministry": a party's own account
     elif _anonymous_source(doc, sent, i, w) or _trailing_according(doc, sent, i, w):
         statuses.append("unconfirmed")  # hearsay with no claimant to name
     elif nominal:
