@@ -213,21 +213,25 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
         obj_end, troops, owners = j, None, None
         if trig.objects:
             hit = _object(doc, j, min(sent.hi, j + trig.window + 1), trig.objects)
-            if hit is None and trig.passive:  # "The agreement was signed by ...": the noun before the verb
+            back = None
+            if trig.before and (hit is not None or not w.ending_at(doc, i, "purpose", sent.lo)):
+                # "1,500 Russian soldiers arrived in Belarus", "KRI ... berlayar dengan ratusan
+                # personel": owned troops before a verb of going are what went (those it takes
+                # along are no object); not a purpose ("untuk ditempatkan di")
+                cl_lo = clauses.clause_start(doc, sent.lo, i, w, commas=False, skip=sent.np_and)
+                back = inversion.troops_before(doc, sent, i, cl_lo, trig.objects, trig.window, w)
+            if back is not None:
+                troops, owners = _number(doc, max(cl_lo, back[0] - 4), back[0], w), back[2]
+            elif hit is None and trig.passive:  # "The agreement was signed by ...": the noun before the verb
                 cl_lo = clauses.clause_start(doc, sent.lo, i, w, commas=False, skip=sent.np_and)
                 if _object(doc, max(cl_lo, i - trig.window - 2), i, trig.objects) is None:
                     continue
             elif hit is None and trig.before and not w.ending_at(doc, i, "purpose", sent.lo):
-                # "1,500 Russian soldiers arrived in Belarus"; not a purpose ("untuk ditempatkan di")
-                cl_lo = clauses.clause_start(doc, sent.lo, i, w, commas=False, skip=sent.np_and)
-                back = inversion.troops_before(doc, sent, i, cl_lo, trig.objects, trig.window, w)
-                if back is None:
-                    cl_hi = clauses.clause_end(doc, i, sent.hi, w, commas=True, skip=sent.np_and)
-                    went = inversion.unowned_arrival(doc, sent, i, j, cl_lo, cl_hi, trig.objects, trig.window, w)
-                    if went is not None and not clauses.negated(doc, i, cl_lo, w):
-                        sent.arrivals.append(went)
-                    continue
-                troops, owners = _number(doc, max(cl_lo, back[0] - 4), back[0], w), back[2]
+                cl_hi = clauses.clause_end(doc, i, sent.hi, w, commas=True, skip=sent.np_and)
+                went = inversion.unowned_arrival(doc, sent, i, j, cl_lo, cl_hi, trig.objects, trig.window, w)
+                if went is not None and not clauses.negated(doc, i, cl_lo, w):
+                    sent.arrivals.append(went)
+                continue
             elif hit is None:
                 rel = inversion.relative_denial(doc, sent, i, w, events[first_in_sentence:]) if trig.type == "Denial" else None
                 if rel is not None:  # "an accusation Belgrade dismissed as a fabrication"
@@ -462,12 +466,13 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
             arrived = [a for a in sent.arrivals[-1:] if a.code not in codes] if not somewhere else []
             targets = list(went[-1].targets) if went else arrived
     # no state to go to: still a deployment when troops are sent somewhere named by a common noun
-    # ("to the border", "ke perbatasan"), or ships named before the verb pass or patrol ("sailed
-    # through the Taiwan Strait"); troops that arrive or cross somewhere unnamed give no event
+    # ("to the border", "ke perbatasan"), or a state's ships named before the verb sail or patrol
+    # ("sailed through the Taiwan Strait", "KRI ... berlayar dengan ratusan personel") or troops
+    # pass somewhere; troops that arrive or cross somewhere unnamed give no event
     nowhere = trig.type == "TroopDeployment" and not named_target and (
         (obj_end > j and _sent_somewhere(doc, obj_end, cl_hi, w))
-        or (bool(owners) and any(w.at(doc, k, "passage", j, cl_hi) or w.at(doc, i, "sea_verbs", i, j)
-                                 and w.at(doc, k, "place", j, cl_hi) for k in range(j, min(cl_hi, j + 4)))))
+        or (bool(owners) and (bool(w.at(doc, i, "sea_verbs", i, j))
+                              or any(w.at(doc, k, "passage", j, cl_hi) for k in range(j, min(cl_hi, j + 4))))))
     if (trig.requires_target or trig.type == "Consultation") and not targets and not (symmetric and len(agents) > 1) \
             and not nowhere:
         if trig.type == "TroopDeployment":  # no destination state, but still what a speaker may allege

@@ -93,8 +93,14 @@ def troops_before(doc: Doc, sent: Sent, i: int, cl_lo: int, objects: tuple[tuple
         else:
             break
     lo = max(cl_lo, i - window - 3 - skip)
-    hit = next(((k, k + len(o)) for k in range(i - 1, lo - 1, -1) if (o := _troops_at(doc, k, i, objects))), None)
-    found = _owned(doc, sent, hit, cl_lo, w) if hit is not None else None
+    hits = [(k, k + len(o)) for k in range(i - 1, lo - 1, -1) if (o := _troops_at(doc, k, i, objects))]
+    if hits and (n := w.ending_at(doc, hits[-1][0], "apposition_markers", cl_lo)):
+        # "dua KRI milik TNI AL yaitu KRI Ciptadi dan Teuku Umar berlayar": the ships named in the
+        # apposition are those the phrase before it counted, and owned
+        m = hits[-1][0] - n
+        hits += [(k, k + len(o)) for k in range(m - 1, max(cl_lo, m - window - 3) - 1, -1)
+                 if (o := _troops_at(doc, k, m, objects))]
+    found = next((f for hit in hits if (f := _owned(doc, sent, hit, cl_lo, w)) is not None), None)
     if found is None:
         found = _opening_troops(doc, sent, i, objects, w)
     return found
@@ -124,6 +130,8 @@ def _owned(doc: Doc, sent: Sent, hit: tuple[int, int], lo: int, w: Words) -> tup
         return None  # "Tidak ada satu pun tentara Kenya yang dikirim", "Not a single Serbian soldier ... crossed"
     # the owner sits inside the noun phrase: "Russian soldiers", "U.S. Marines", "tentara Rusia"
     owners = [a for a in sent.mentions if coded(a[2]) and not locative(doc, a[0], w) and s - 2 <= a[0] <= e]
+    if not owners and (n := w.at(doc, e, "owner_links", e, len(doc))):
+        owners = [a for a in sent.mentions if coded(a[2]) and a[0] == e + n]  # "7 KRI milik TNI Angkatan Laut"
     if not owners:
         owners = _possessor(doc, sent, s, lo, w)
     if not owners:
