@@ -131,7 +131,8 @@ def _owned(doc: Doc, sent: Sent, hit: tuple[int, int], lo: int, w: Words) -> tup
     # the owner sits inside the noun phrase: "Russian soldiers", "U.S. Marines", "tentara Rusia"
     owners = [a for a in sent.mentions if coded(a[2]) and not locative(doc, a[0], w) and s - 2 <= a[0] <= e]
     if not owners and (n := w.at(doc, e, "owner_links", e, len(doc))):
-        owners = [a for a in sent.mentions if coded(a[2]) and a[0] == e + n]  # "7 KRI milik TNI Angkatan Laut"
+        # "7 KRI milik TNI Angkatan Laut", "warships belonging to the Indonesian Navy"
+        owners = [a for a in sent.mentions if coded(a[2]) and e + n <= a[0] <= e + n + 1]
     if not owners:
         owners = _possessor(doc, sent, s, lo, w)
     if not owners:
