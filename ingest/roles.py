@@ -324,7 +324,8 @@ def trailing_time(doc: Doc, sent: Sent, i: int, w: Words) -> Any:
         if any(x in sent.verbs for x in range(i + 1, sent.hi)):
             return None
         k = b
-        while k < sent.hi and (k in covered or doc[k].is_punct):
+        # "Sabtu (30/5) pagi.": the part of the day belongs to the time
+        while k < sent.hi and (k in covered or doc[k].is_punct or w.at(doc, k, "day_parts", k, sent.hi)):
             k += 1
         if k < sent.hi and not w.at(doc, k, "place", k, sent.hi):
             continue
@@ -385,6 +386,15 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
     if rule == "destination":  # a state (or its capital): troops are not sent to "a report by U.N. experts"
         after = sorted([a for a in after if a[2].kind == "state"] + [a for a in sent.places if j <= a[0] < cl_hi],
                        key=lambda a: a[0])
+        if obj_end == j:
+            # a verb of going whose object is where ("memasuki wilayah kedaulatan Indonesia",
+            # "entered Philippine waters", "invaded Ukraine"): the troops went before it
+            k = j
+            while k < cl_hi and (n := w.at(doc, k, "territory_words", j, cl_hi)):
+                k += n
+            direct = [a for a in after if a[0] == k]
+            if direct:
+                return [direct[0][2]]
         for a in after:
             if a[0] >= obj_end - 1 and w.ending_at(doc, a[0], "destination", j):
                 return [a[2]]
