@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Sequence
 
@@ -512,7 +512,10 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     if extra is not None:
         extra.date = date
         return [extra, ev]
-    return _directions(ev) if symmetric else [ev]
+    told = _directions(ev) if symmetric else [ev]
+    # "was summoned by the ministry on 21 and 29 August": the same act on each day the text gives
+    also = next((m.also for _, _, m in sent.times if m.value is date and m.also), ()) if date is not None else ()
+    return told + [replace(e, date=d) for d in also for e in told]
 
 
 def _ends_object(doc: Doc, k: int, hi: int, w: Words) -> bool:

@@ -55,6 +55,9 @@ class TimeMention:
     value: DateValue | None
     relative: bool
     ahead: DateValue | None = None  # a bare month read forward (the next such month): for a plan
+    # the days coordinated after this one ("on 21 and 29 August": 21's mention holds 29): one act
+    # told of each, as the text says it happened on each
+    also: tuple[DateValue, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ class _Lexicon:
     numbers: dict[str, int]
     units: dict[str, str]
     day_first: bool
+    joined_day: re.Pattern[str] | None  # "21 and " before "29 August": an earlier day of the same month
+    day_range: re.Pattern[str]  # "between " before "20 and 28 August": a span
 
 
 def _alt(words: Any, *, names: bool = False) -> str:
@@ -148,6 +153,9 @@ def _lexicon(language: str) -> _Lexicon:
         numbers={k.lower(): v for k, v in counted.get("numbers", {}).items()},
         units={k.lower(): v for k, v in counted.get("units", {}).items()},
         day_first=data.get("numeric_order", "dmy") == "dmy",
+        joined_day=re.compile(rf"(?<![\w/.,-])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_alt(data['day_joiners'])}\s+$", re.IGNORECASE)
+        if data.get("day_joiners") else None,
+        day_range=re.compile(rf"\b{_alt(data.get('day_range_openers', []))}\s+$", re.IGNORECASE),
     )
 
 
@@ -296,7 +304,7 @@ def find_times(text: str, language: str, published: date | DateValue | None, *, 
     if isinstance(published, DateValue):
         published = published.end
     lx = _lexicon(language)
-    found: list[tuple[int, int, str, DateValue | None, bool, DateValue | None]] = []
+    found: list[tuple[int, int, str, DateValue | None, bool, DateValue | None, tuple[DateValue, ...]]] = []
     for m in lx.pattern.finditer(text):
         kind = m.lastgroup
         assert kind is not None
@@ -310,11 +318,31 @@ def find_times(text: str, language: str, published: date | DateValue | None, *, 
             if (prev[2] == "weekday" and kind in _ABSOLUTE and _JOIN_DATE.fullmatch(text, prev[1], start)) or (
                     prev[2] == "vague" and kind != "rel" and _JOIN_VAGUE.fullmatch(text, prev[1], start)):
                 # one mention, dated by the more precise part
-                found[-1] = (prev[0], end, kind, value, relative, None)
+                found[-1] = (prev[0], end, kind, value, relative, None, ())
                 continue
         vague = kind == "rel" and lx.relative[_norm(m["rel_p"])] is None
-        found.append((start, end, "vague" if vague else kind, value, relative, _ahead(lx, m, kind, published, value)))
-    return [TimeMention(s + offset, e + offset, text[s:e], v, r, a) for s, e, _, v, r, a in found]
+        joined = _joined_day(lx, text, m, kind, value)
+        if joined is not None:
+            found.append(joined + (relative, None, (value,)))
+        found.append((start, end, "vague" if vague else kind, value, relative, _ahead(lx, m, kind, published, value), ()))
+    return [TimeMention(s + offset, e + offset, text[s:e], v, r, a, also) for s, e, _, v, r, a, also in found]
+
+
+def _joined_day(lx: _Lexicon, text: str, m: re.Match, kind: str, value: DateValue | None
+                ) -> tuple[int, int, str, DateValue] | None:
+    """The earlier day of "21 and 29 August" / "21 dan 29 Agustus", in the month (and year) of the
+    day-month date ``m`` that follows it: (start, end, kind, value), else None."""
+    if kind != "dmy" or value is None or lx.joined_day is None:
+        return None
+    day = m.start("dmy_d")
+    hit = lx.joined_day.search(text, max(0, day - 20), day)
+    if hit is None or lx.day_range.search(text, max(0, hit.start() - 12), hit.start()):
+        return None  # "between 20 and 28 August" is one span, no two days
+    try:
+        earlier = DateValue.day(value.start.replace(day=int(hit["d"])))
+    except ValueError:
+        return None
+    return (hit.start(), hit.start("d") + len(hit["d"]), "dmy", earlier) if earlier.start < value.start else None
 
 
 def _ahead(lx: _Lexicon, m: re.Match, kind: str, p: date | None, value: DateValue | None) -> DateValue | None:
