@@ -380,6 +380,10 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
     after = [a for a in sent.mentions if j <= a[0] < cl_hi and coded(a[2])]
     if rule == "envoy":
         first = next((a for a in after if not locative(doc, a[0], w)), None)
+        if first is None and w.at(doc, j, "envoy_anaphors", j, cl_hi):
+            # "summoned the envoy again", "memanggil dubes tersebut": the envoy the story named last
+            told = [a for a in sent.all_mentions if a[1] <= sent.lo and a[2].envoy and coded(a[2])]
+            return [told[-1][2]] if told else None
         if first is None or not first[2].envoy:
             return None  # a summons calls in an envoy; anything else (a court, one's own) is not one
         return envoys_listed(sent, first)
