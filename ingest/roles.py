@@ -162,6 +162,12 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words) -> list[ActorMe
     best = cands[-1]
     if k + 1 - best[1] > _SUBJECT_GAP:
         return []  # "... as regional president accused": the subject is an actor no registry codes
+    post = best[0] - w.ending_at(doc, best[0], "determiners", lo)
+    if (n := w.ending_at(doc, post, "envoy_posted", lo)):
+        # "the US ambassador to the United Nations Samantha Power slammed": the envoy acts, not
+        # the post he holds
+        envoy = [a for a in cands if a[1] == post - n and a[2].envoy]
+        best = envoy[0] if envoy else best
     agents = [best[2]]
     # a pair or a list: "Baik Rusia maupun Korea Utara", "Indonesia dan Australia", "both X and Y",
     # "Turki, Iran, dan Pakistan"
