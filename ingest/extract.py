@@ -59,6 +59,7 @@ class EventMention:
     day_after: bool = field(default=False, repr=False)  # "a day later", "keesokan harinya"
     open_call: bool = field(default=False, repr=False)  # a demand of "the international community": kept targetless
     self_told: bool = field(default=False, repr=False)  # "the ministry said it has summoned ...": in the actor's own statement
+    in_speech: bool = field(default=False, repr=False)  # "He said the two nations have agreed ...": told in a statement
 
 
 _AIMED = frozenset({DY.Condemnation, DY.Accusation, DY.Demand})
@@ -509,6 +510,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
                       same_time, day_after)
     ev.open_call = trig.type == "Demand" and not targets and roles.generic_addressee(doc, j, cl_hi, w)
     ev.self_told = bool(framed and framed[1]) and {a.code for a in framed[1]} == codes
+    ev.in_speech = framed is not None
     if extra is not None:
         extra.date = date
         return [extra, ev]
@@ -560,9 +562,7 @@ def _directions(ev: EventMention) -> list[EventMention]:
     agents, targets = unique(ev.agents), unique(ev.targets)
     pairs = [(a, t) for a in agents for t in targets] + [(t, a) for a in agents for t in targets] if targets else \
         [(a, b) for a in agents for b in agents]
-    out = [EventMention(ev.type, [a], [b], [], ev.topic, ev.date, ev.status, ev.claimants, ev.troops, ev.place,
-                        ev.sentence, ev.trigger, ev.coordinated, False, ev.same_time)
-           for a, b in pairs if a.code != b.code]
+    out = [replace(ev, agents=[a], targets=[b], about=[], claim_ref=False) for a, b in pairs if a.code != b.code]
     return out or [ev]
 
 
