@@ -114,6 +114,7 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
     doc = doc_for(article.text, lang, sentences)
     w = clauses.words(lang)
     matcher, entries, nouns = _matcher(lang)
+    troop_nouns = next((e.objects for e in entries if e.type == "TroopDeployment" and e.objects), ())
     starts = doc.user_data.get("dyad_starts")
     if starts is None:  # iterating a Doc builds Token objects: once per text, not per call
         starts = doc.user_data["dyad_starts"] = [t.idx for t in doc]
@@ -145,6 +146,8 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
         sent.verbs = frozenset(f[0] for f in found)
         first = len(events)
         _sentence_events(doc, sent, found, w, events, matcher)
+        if (theatre := inversion.troops_in(doc, sent, troop_nouns, w)) is not None:
+            arrivals.append(theatre)
         _speech_acts(doc, sent, w, events, first)
         _frame_meeting(doc, sent, w, events, first)
         for ev in events[first:]:

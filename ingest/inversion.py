@@ -29,6 +29,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from ingest import clauses
 from ingest.actors import ActorMention
 from ingest.clauses import Words
 from ingest.roles import Sent, coded, envoys_listed, group_ref, is_time, locative, with_conjuncts
@@ -116,6 +117,22 @@ def unowned_arrival(doc: Doc, sent: Sent, i: int, j: int, cl_lo: int, cl_hi: int
         if j <= a[0] < min(cl_hi, j + 3) and a[2].kind == "state" and coded(a[2]) and (
                 w.ending_at(doc, a[0], "destination", j) or w.ending_at(doc, a[0], "place", j)):
             return a[2]
+    return None
+
+
+def troops_in(doc: Doc, sent: Sent, objects: tuple[tuple[str, ...], ...], w: Words) -> ActorMention | None:
+    """The state troops are said to be in, whoever's and whatever they do there: "pasukan Australia
+    diminta melakukan intervensi di Timor Leste", "US troops in Syria". The story's theatre: where a
+    later "Malaysia mengirimkan 209 pasukan", sent nowhere named, went."""
+    for k in range(sent.lo, sent.hi):
+        o = _troops_at(doc, k, sent.hi, objects)
+        if not o or clauses.negated(doc, k, sent.lo, w):
+            continue
+        hi = clauses.clause_end(doc, k + len(o) - 1, sent.hi, w, commas=True)
+        for a in sent.mentions:
+            if k + len(o) <= a[0] < min(hi, k + len(o) + 6) and a[2].kind == "state" and coded(a[2]) \
+                    and w.ending_at(doc, a[0], "place", k + len(o)):
+                return a[2]
     return None
 
 
