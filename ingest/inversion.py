@@ -131,7 +131,8 @@ def troops_in(doc: Doc, sent: Sent, objects: tuple[tuple[str, ...], ...], w: Wor
         hi = clauses.clause_end(doc, k + len(o) - 1, sent.hi, w, commas=True)
         for a in sent.mentions:
             if k + len(o) <= a[0] < min(hi, k + len(o) + 6) and a[2].kind == "state" and coded(a[2]) \
-                    and w.ending_at(doc, a[0], "place", k + len(o)):
+                    and w.ending_at(doc, a[0], "place", k + len(o)) \
+                    and not any(w.at(doc, x, "negation", k, a[0]) for x in range(k, a[0])):  # "did not arrive in"
                 return a[2]
     return None
 
