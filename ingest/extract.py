@@ -235,7 +235,14 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
                 went = inversion.unowned_arrival(doc, sent, i, j, cl_lo, cl_hi, trig.objects, trig.window, w)
                 if went is not None and not clauses.negated(doc, i, cl_lo, w):
                     sent.arrivals.append(went)
-                continue
+                sender = _last_sender(events, sent)
+                if went is not None or not sender or trig.type != "TroopDeployment" \
+                        or not inversion.unowned_troops(doc, i, cl_lo, trig.objects, trig.window):
+                    continue
+                # "The United States sent additional warships to the Middle East ... Another
+                # fighter squadron has also been deployed": troops no one is named owning, told
+                # right after a state's deployment, are that state's
+                owners = sender
             elif hit is None:
                 rel = inversion.relative_denial(doc, sent, i, w, events[first_in_sentence:]) if trig.type == "Denial" else None
                 if rel is not None:  # "an accusation Belgrade dismissed as a fabrication"
@@ -248,6 +255,14 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
         ev = _event(doc, sent, i, j, obj_end, trig, troops, w, events, first_in_sentence, matcher, owners)
         if ev is not None:
             events.extend(ev)
+
+
+def _last_sender(events: list[EventMention], sent: Sent) -> list[ActorMention]:
+    """Who sent troops in the last event told, when it is a reported deployment of this sentence or
+    the one before."""
+    if not events or events[-1].type != DY.TroopDeployment or events[-1].status != "reported":
+        return []
+    return list(events[-1].agents) if events[-1].sentence in ((sent.start, sent.end), sent.prev_span) else []
 
 
 def _object(doc: Doc, lo: int, hi: int, objects: tuple[tuple[str, ...], ...]) -> tuple[int, int] | None:
@@ -471,12 +486,14 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
             targets = list(went[-1].targets) if went else arrived
     # no state to go to: still a deployment when troops are sent somewhere named by a common noun
     # ("to the border", "ke perbatasan"), or a state's ships named before the verb sail or patrol
-    # ("sailed through the Taiwan Strait", "KRI ... berlayar dengan ratusan personel") or troops
-    # pass somewhere; troops that arrive or cross somewhere unnamed give no event
+    # ("sailed through the Taiwan Strait", "KRI ... berlayar dengan ratusan personel") or its troops
+    # pass or are sent somewhere ("has been deployed to the Middle East"); troops that arrive or
+    # cross somewhere unnamed give no event
     nowhere = trig.type == "TroopDeployment" and not named_target and (
         (obj_end > j and _sent_somewhere(doc, obj_end, cl_hi, w))
         or (bool(owners) and (bool(w.at(doc, i, "sea_verbs", i, j))
-                              or any(w.at(doc, k, "passage", j, cl_hi) for k in range(j, min(cl_hi, j + 4))))))
+                              or any(w.at(doc, k, "passage", j, cl_hi) or w.at(doc, k, "destination", j, cl_hi)
+                                     for k in range(j, min(cl_hi, j + 4))))))
     if (trig.requires_target or trig.type == "Consultation") and not targets and not (symmetric and len(agents) > 1) \
             and not nowhere:
         if trig.type == "TroopDeployment":  # no destination state, but still what a speaker may allege

@@ -120,6 +120,12 @@ def unowned_arrival(doc: Doc, sent: Sent, i: int, j: int, cl_lo: int, cl_hi: int
     return None
 
 
+def unowned_troops(doc: Doc, i: int, cl_lo: int, objects: tuple[tuple[str, ...], ...], window: int) -> bool:
+    """A troop noun before the verb at token i, in its clause (whoever's: "Another fighter squadron
+    has also been deployed")."""
+    return any(_troops_at(doc, k, i, objects) for k in range(max(cl_lo, i - window - 3), i))
+
+
 def troops_in(doc: Doc, sent: Sent, objects: tuple[tuple[str, ...], ...], w: Words) -> ActorMention | None:
     """The state troops are said to be in, whoever's and whatever they do there: "pasukan Australia
     diminta melakukan intervensi di Timor Leste", "US troops in Syria". The story's theatre: where a
