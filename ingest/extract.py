@@ -236,13 +236,13 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
                 if went is not None and not clauses.negated(doc, i, cl_lo, w):
                     sent.arrivals.append(went)
                 sender = _last_sender(events, sent)
-                if went is not None or not sender or trig.type != "TroopDeployment" \
-                        or not inversion.unowned_troops(doc, i, cl_lo, trig.objects, trig.window):
+                at = inversion.unowned_troops(doc, i, cl_lo, trig.objects, trig.window)
+                if went is not None or not sender or trig.type != "TroopDeployment" or at is None:
                     continue
                 # "The United States sent additional warships to the Middle East ... Another
                 # fighter squadron has also been deployed": troops no one is named owning, told
                 # right after a state's deployment, are that state's
-                owners = sender
+                troops, owners = _number(doc, max(cl_lo, at - 4), at, w), sender
             elif hit is None:
                 rel = inversion.relative_denial(doc, sent, i, w, events[first_in_sentence:]) if trig.type == "Denial" else None
                 if rel is not None:  # "an accusation Belgrade dismissed as a fabrication"

@@ -120,10 +120,10 @@ def unowned_arrival(doc: Doc, sent: Sent, i: int, j: int, cl_lo: int, cl_hi: int
     return None
 
 
-def unowned_troops(doc: Doc, i: int, cl_lo: int, objects: tuple[tuple[str, ...], ...], window: int) -> bool:
-    """A troop noun before the verb at token i, in its clause (whoever's: "Another fighter squadron
-    has also been deployed")."""
-    return any(_troops_at(doc, k, i, objects) for k in range(max(cl_lo, i - window - 3), i))
+def unowned_troops(doc: Doc, i: int, cl_lo: int, objects: tuple[tuple[str, ...], ...], window: int) -> int | None:
+    """Where a troop noun before the verb at token i starts, in its clause (whoever's: "Another
+    fighter squadron has also been deployed"); None without one."""
+    return next((k for k in range(i - 1, max(cl_lo, i - window - 3) - 1, -1) if _troops_at(doc, k, i, objects)), None)
 
 
 def troops_in(doc: Doc, sent: Sent, objects: tuple[tuple[str, ...], ...], w: Words) -> ActorMention | None:
