@@ -25,6 +25,7 @@ Words come from ``data/lexicons/<lang>/triggers.yaml`` (``words: passive_by``, `
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Doc
@@ -145,7 +146,17 @@ def troops_in(doc: Doc, sent: Sent, objects: tuple[tuple[str, ...], ...], w: Wor
 
 def _troops_at(doc: Doc, k: int, end: int, objects: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
     """The troop noun (of ``objects``, in their order) that starts at token k and ends by ``end``."""
-    return next((o for o in objects if k + len(o) <= end and all(doc[k + n].lower_ == o[n] for n in range(len(o)))), None)
+    return next((o for o in _by_first(objects).get(doc[k].lower_, ())
+                 if k + len(o) <= end and all(doc[k + n].lower_ == o[n] for n in range(1, len(o)))), None)
+
+
+@lru_cache(maxsize=None)
+def _by_first(objects: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The troop nouns by their first word, in their order: one look-up a token, not a scan."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for o in objects:
+        index.setdefault(o[0], []).append(o)
+    return {first: tuple(found) for first, found in index.items()}
 
 
 def _owned(doc: Doc, sent: Sent, hit: tuple[int, int], lo: int, w: Words) -> tuple[int, int, list[ActorMention]] | None:
