@@ -18,7 +18,6 @@ An article tells one story; a later sentence leans on earlier ones:
 
 from __future__ import annotations
 
-import bisect
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -248,15 +247,6 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published:
                     e.about = acc[:1]
                 if not e.targets:
                     e.targets = [a for a in events[acc[0]].agents if a.code not in codes]
-        elif e.type == DY.Denial and not e.about and not e.targets:
-            # "Rwanda denies backing the rebels" beside "Congo ... accused Kigali of supporting
-            # M23": an act denied that another state accuses the denier of, in the next sentences
-            codes = {a.code for a in e.agents}
-            acc = [o for o in events if o.type == DY.Accusation and 0 < o.sentence[0] - e.sentence[0]
-                   and {t.code for t in o.targets} & codes and not {a.code for a in o.agents} & codes]
-            near = [o for o in acc if _sentences_apart(scenes, e, o) <= 2]
-            if near:
-                e.targets = [a for a in near[0].agents if a.code not in codes]
     _reference_times(events, list(scenes), published)
     _statement_dates(events, list(scenes))
 
@@ -286,11 +276,6 @@ def _statement_dates(events: list[Any], scenes: list[SentenceInfo]) -> None:
             # the lead sums up what the body then tells and dates: "SBY menyayangkan sikap Abbott ...
             # \"Saya ... mengharapkan penjelasan\", kata SBY ..., Rabu (20/11/2013)"
             e.date = _lent_date(events[n + 1:], e, here, index, who, lender, before=False)
-
-
-def _sentences_apart(scenes: list[SentenceInfo], a: Any, b: Any) -> int:
-    starts = [s.start for s in scenes]
-    return abs(bisect.bisect_right(starts, a.sentence[0]) - bisect.bisect_right(starts, b.sentence[0]))
 
 
 def _parties(e: Any) -> frozenset:

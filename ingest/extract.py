@@ -114,7 +114,6 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
     doc = doc_for(article.text, lang, sentences)
     w = clauses.words(lang)
     matcher, entries, nouns = _matcher(lang)
-    troop_nouns = next((e.objects for e in entries if e.type == "TroopDeployment" and e.objects), ())
     starts = doc.user_data.get("dyad_starts")
     if starts is None:  # iterating a Doc builds Token objects: once per text, not per call
         starts = doc.user_data["dyad_starts"] = [t.idx for t in doc]
@@ -146,8 +145,6 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
         sent.verbs = frozenset(f[0] for f in found)
         first = len(events)
         _sentence_events(doc, sent, found, w, events, matcher)
-        if (theatre := inversion.troops_in(doc, sent, troop_nouns, w)) is not None:
-            arrivals.append(theatre)
         _speech_acts(doc, sent, w, events, first)
         _frame_meeting(doc, sent, w, events, first)
         for ev in events[first:]:
@@ -237,11 +234,15 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
                     sent.arrivals.append(went)
                 sender = _last_sender(events, sent)
                 at = inversion.unowned_troops(doc, i, cl_lo, trig.objects, trig.window)
-                if went is not None or not sender or trig.type != "TroopDeployment" or at is None:
+                if went is not None or not sender or trig.type != "TroopDeployment" or at is None \
+                        or not any(w.at(doc, k, "carry_on", cl_lo, i) for k in range(cl_lo, i)) \
+                        or any(coded(a[2]) for a in sent.mentions if cl_lo <= a[0] < cl_hi) \
+                        or factuality.frame(doc, sent, i, w) is not None:
                     continue
                 # "The United States sent additional warships to the Middle East ... Another
                 # fighter squadron has also been deployed": troops no one is named owning, told
-                # right after a state's deployment, are that state's
+                # right after a state's deployment as more of the same, are that state's (not when
+                # a state is named with them, or someone says so)
                 troops, owners = _number(doc, max(cl_lo, at - 4), at, w), sender
             elif hit is None:
                 rel = inversion.relative_denial(doc, sent, i, w, events[first_in_sentence:]) if trig.type == "Denial" else None
@@ -397,7 +398,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
             rel = next((k for k in range(j, cl_hi) if w.at(doc, k, "relativizers", j, cl_hi)), cl_hi)
             after = [a for a in after if a[0] < rel and not roles.locative(doc, a[0], w)]
             # "pertemuan keduanya", "talks between envoys of the two countries": the story's pair
-            agents = roles.with_conjuncts(sent, after[0]) if after else roles.group_ref(doc, sent, j, min(rel, j + 7), w)
+            agents = roles.with_conjuncts(sent, after[0]) if after else roles.group_ref(doc, sent, i, min(rel, j + 7), w)
         visit_end = after[0][1] if after and trig.type == "Consultation" and not trig.pair else None
     else:
         adjunct = roles.participial(doc, sent, i, w)
@@ -466,6 +467,8 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     codes = {a.code for a in agents}
     named_target = bool(targets)
     targets = [t for t in targets if t.code not in codes]
+    if trig.type == "Summons" and not targets:
+        return None  # "Brazil summoned the ambassador" after Israel summoned Brazil's: its own envoy
     symmetric = trig.symmetric or (trig.type == "Consultation" and len(agents) > 1 and not targets)
     if trig.pair and len(agents) < 2:
         return None
@@ -489,7 +492,8 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     # ("sailed through the Taiwan Strait", "KRI ... berlayar dengan ratusan personel") or its troops
     # pass or are sent somewhere ("has been deployed to the Middle East"); troops that arrive or
     # cross somewhere unnamed give no event
-    nowhere = trig.type == "TroopDeployment" and not named_target and (
+    nowhere = trig.type == "TroopDeployment" and not named_target and not any(
+        w.at(doc, k, "return_words", j, cl_hi) for k in range(j, min(cl_hi, j + 4))) and (
         (obj_end > j and _sent_somewhere(doc, obj_end, cl_hi, w))
         or (bool(owners) and (bool(w.at(doc, i, "sea_verbs", i, j))
                               or any(w.at(doc, k, "passage", j, cl_hi) or w.at(doc, k, "destination", j, cl_hi)
@@ -536,7 +540,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         return [extra, ev]
     told = _directions(ev) if symmetric else [ev]
     # "was summoned by the ministry on 21 and 29 August": the same act on each day the text gives
-    also = next((m.also for _, _, m in sent.times if m.value is date and m.also), ()) if date is not None else ()
+    also = next((m.also for _, _, m in sent.times if m.value == date and m.also), ()) if date is not None else ()
     return told + [replace(e, date=d) for d in also for e in told]
 
 

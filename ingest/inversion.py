@@ -30,7 +30,6 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from ingest import clauses
 from ingest.actors import ActorMention
 from ingest.clauses import Words
 from ingest.roles import Sent, coded, envoys_listed, group_ref, is_time, locative, with_conjuncts
@@ -125,23 +124,6 @@ def unowned_troops(doc: Doc, i: int, cl_lo: int, objects: tuple[tuple[str, ...],
     """Where a troop noun before the verb at token i starts, in its clause (whoever's: "Another
     fighter squadron has also been deployed"); None without one."""
     return next((k for k in range(i - 1, max(cl_lo, i - window - 3) - 1, -1) if _troops_at(doc, k, i, objects)), None)
-
-
-def troops_in(doc: Doc, sent: Sent, objects: tuple[tuple[str, ...], ...], w: Words) -> ActorMention | None:
-    """The state troops are said to be in, whoever's and whatever they do there: "pasukan Australia
-    diminta melakukan intervensi di Timor Leste", "US troops in Syria". The story's theatre: where a
-    later "Malaysia mengirimkan 209 pasukan", sent nowhere named, went."""
-    for k in range(sent.lo, sent.hi):
-        o = _troops_at(doc, k, sent.hi, objects)
-        if not o or clauses.negated(doc, k, sent.lo, w):
-            continue
-        hi = clauses.clause_end(doc, k + len(o) - 1, sent.hi, w, commas=True)
-        for a in sent.mentions:
-            if k + len(o) <= a[0] < min(hi, k + len(o) + 6) and a[2].kind == "state" and coded(a[2]) \
-                    and w.ending_at(doc, a[0], "place", k + len(o)) \
-                    and not any(w.at(doc, x, "negation", k, a[0]) for x in range(k, a[0])):  # "did not arrive in"
-                return a[2]
-    return None
 
 
 def _troops_at(doc: Doc, k: int, end: int, objects: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:

@@ -62,9 +62,11 @@ def _blocks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Line-bounded blocks of text[start:end]; hard-wrapped lines stay together."""
     blocks: list[tuple[int, int]] = []
     pos, block_start = start, None
-    # paragraphs parted by blank lines: a line break inside one is a hard wrap, however short the
-    # line ("Pemerintah Indonesia telah memanggil-pulang duta\nbesarnya di Australia ...")
-    parted = "\n\n" in text[start:end]
+    # a text of short lines in paragraphs parted by blank lines is hard-wrapped: a line break inside
+    # a paragraph runs on, however short the line ("Pemerintah Indonesia telah memanggil-pulang
+    # duta\nbesarnya di Australia ..."); one blank line in a page of long paragraphs is not that
+    lines = [len(x) for x in text[start:end].split("\n") if x.strip()]
+    parted = "\n\n" in text[start:end] and len(lines) >= 5 and sum(n < _WRAP + 20 for n in lines) >= 0.8 * len(lines)
     while pos < end:
         nl = text.find("\n", pos, end)
         line_end = end if nl < 0 else nl

@@ -332,7 +332,7 @@ def trailing_time(doc: Doc, sent: Sent, i: int, w: Words) -> Any:
         k = b
         # "Sabtu (30/5) pagi.": the part of the day belongs to the time
         while k < sent.hi and (k in covered or doc[k].is_punct or w.at(doc, k, "day_parts", k, sent.hi)):
-            k += 1
+            k += max(1, w.at(doc, k, "day_parts", k, sent.hi))  # "dini hari": two words
         if k < sent.hi and not w.at(doc, k, "place", k, sent.hi):
             continue
         return m.value

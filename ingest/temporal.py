@@ -55,8 +55,8 @@ class TimeMention:
     value: DateValue | None
     relative: bool
     ahead: DateValue | None = None  # a bare month read forward (the next such month): for a plan
-    # the days coordinated after this one ("on 21 and 29 August": 21's mention holds 29): one act
-    # told of each, as the text says it happened on each
+    # the day coordinated with this one ("on 21 and 29 August": each mention holds the other): one
+    # act told of each, as the text says it happened on each
     also: tuple[DateValue, ...] = ()
 
 
@@ -155,7 +155,7 @@ def _lexicon(language: str) -> _Lexicon:
         day_first=data.get("numeric_order", "dmy") == "dmy",
         joined_day=re.compile(rf"(?<![\w/.,-])(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+{_alt(data['day_joiners'])}\s+$", re.IGNORECASE)
         if data.get("day_joiners") else None,
-        day_range=re.compile(rf"\b{_alt(data.get('day_range_openers', []))}\s+$", re.IGNORECASE),
+        day_range=re.compile(rf"\b{_alt(data.get('day_range_openers', []))}(?:\s+\w+)?\s+$", re.IGNORECASE),
     )
 
 
@@ -324,7 +324,9 @@ def find_times(text: str, language: str, published: date | DateValue | None, *, 
         joined = _joined_day(lx, text, m, kind, value)
         if joined is not None:
             found.append(joined + (relative, None, (value,)))
-        found.append((start, end, "vague" if vague else kind, value, relative, _ahead(lx, m, kind, published, value), ()))
+        # each day of the pair holds the other: the act may be told before or after them
+        also = (joined[3],) if joined is not None else ()
+        found.append((start, end, "vague" if vague else kind, value, relative, _ahead(lx, m, kind, published, value), also))
     return [TimeMention(s + offset, e + offset, text[s:e], v, r, a, also) for s, e, _, v, r, a, also in found]
 
 
@@ -336,7 +338,7 @@ def _joined_day(lx: _Lexicon, text: str, m: re.Match, kind: str, value: DateValu
         return None
     day = m.start("dmy_d")
     hit = lx.joined_day.search(text, max(0, day - 20), day)
-    if hit is None or lx.day_range.search(text, max(0, hit.start() - 12), hit.start()):
+    if hit is None or lx.day_range.search(text, max(0, hit.start() - 24), hit.start()):
         return None  # "between 20 and 28 August" is one span, no two days
     try:
         earlier = DateValue.day(value.start.replace(day=int(hit["d"])))
