@@ -263,9 +263,9 @@ def _statement_dates(events: list[Any], scenes: list[SentenceInfo]) -> None:
     lead = next((s.paragraph for s in scenes if s.paragraph >= 0), 0)  # the headline (-1) and the first line
     for n, e in enumerate(events):
         # a summons the summoner's own statement tells ("said it has summoned") is of that statement's day
-        # what a speaker says two states agreed may be older than the meeting: "He said the two
-        # nations have agreed on a five-year plan"
-        borrows = e.type in _BORROWERS or (e.type in _MEETINGS and not e.in_speech) or (e.type == DY.Summons and e.self_told)
+        # what a speaker says two states agreed, or what they "had agreed", may be older than the
+        # meeting: "He said the two nations have agreed on a five-year plan"
+        borrows = e.type in _BORROWERS or (e.type in _MEETINGS and not e.told_apart) or (e.type == DY.Summons and e.self_told)
         if e.date is not None or not borrows or e.status != "reported" or e.sentence[0] not in index:
             continue
         here = index[e.sentence[0]]

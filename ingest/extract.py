@@ -59,7 +59,9 @@ class EventMention:
     day_after: bool = field(default=False, repr=False)  # "a day later", "keesokan harinya"
     open_call: bool = field(default=False, repr=False)  # a demand of "the international community": kept targetless
     self_told: bool = field(default=False, repr=False)  # "the ministry said it has summoned ...": in the actor's own statement
-    in_speech: bool = field(default=False, repr=False)  # "He said the two nations have agreed ...": told in a statement
+    # told in a statement ("He said the two nations have agreed ...") or as an earlier past ("had
+    # agreed"): its time is not that of the meeting told beside it
+    told_apart: bool = field(default=False, repr=False)
 
 
 _AIMED = frozenset({DY.Condemnation, DY.Accusation, DY.Demand})
@@ -534,7 +536,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
                       same_time, day_after)
     ev.open_call = trig.type == "Demand" and not targets and roles.generic_addressee(doc, j, cl_hi, w)
     ev.self_told = bool(framed and framed[1]) and {a.code for a in framed[1]} == codes
-    ev.in_speech = framed is not None
+    ev.told_apart = framed is not None or any(w.at(doc, k, "pluperfect", k, i) for k in range(max(sent.lo, i - 3), i))
     if extra is not None:
         extra.date = date
         return [extra, ev]
