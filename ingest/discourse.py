@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Iterable
 
 from spacy.tokens import Doc
 
@@ -278,14 +278,14 @@ def _statement_dates(events: list[Any], scenes: list[SentenceInfo]) -> None:
             e.date = _lent_date(events[n + 1:], e, here, index, who, lender, before=False)
 
 
-def _parties(e: Any) -> frozenset:
+def _parties(e: Any) -> frozenset[str | None]:
     """Who an act is of, for date lending: its agents; both sides of a meeting or an agreement."""
     codes = {a.code for a in e.agents}
     return frozenset(codes | {t.code for t in e.targets}) if e.type in _MEETINGS else frozenset(codes)
 
 
-def _lent_date(others: Any, e: Any, here: int, index: dict[int, int], who: frozenset, lender: frozenset,
-               before: bool) -> Any:
+def _lent_date(others: Iterable[Any], e: Any, here: int, index: dict[int, int], who: frozenset[str | None],
+               lender: frozenset, before: bool) -> DateValue | None:
     """The date of the nearest dated act of the same actor among ``others`` (in reading order
     away from ``e``) within _STATEMENT_SPAN sentences; None past another actor's dated act."""
     for o in others:

@@ -234,10 +234,11 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
                 went = inversion.unowned_arrival(doc, sent, i, j, cl_lo, cl_hi, trig.objects, trig.window, w)
                 if went is not None and not clauses.negated(doc, i, cl_lo, w):
                     sent.arrivals.append(went)
+                if went is not None or trig.type != "TroopDeployment":
+                    continue
                 sender = _last_sender(events, sent)
                 at = inversion.unowned_troops(doc, i, cl_lo, trig.objects, trig.window)
-                if went is not None or not sender or trig.type != "TroopDeployment" or at is None \
-                        or not any(w.at(doc, k, "carry_on", cl_lo, i) for k in range(cl_lo, i)) \
+                if not sender or at is None or not any(w.at(doc, k, "carry_on", cl_lo, i) for k in range(cl_lo, i)) \
                         or any(coded(a[2]) for a in sent.mentions if cl_lo <= a[0] < cl_hi) \
                         or factuality.frame(doc, sent, i, w) is not None:
                     continue

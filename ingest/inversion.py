@@ -111,7 +111,7 @@ def unowned_arrival(doc: Doc, sent: Sent, i: int, j: int, cl_lo: int, cl_hi: int
                     objects: tuple[tuple[str, ...], ...], window: int, w: Words) -> ActorMention | None:
     """The state troops of no named owner went to: "Pasukan Asing Tiba di Timor Leste",
     "Foreign troops arrive in East Timor"."""
-    if not any(_troops_at(doc, k, i, objects) for k in range(max(cl_lo, i - window - 3), i)):
+    if unowned_troops(doc, i, cl_lo, objects, window) is None:
         return None
     for a in sent.mentions:
         if j <= a[0] < min(cl_hi, j + 3) and a[2].kind == "state" and coded(a[2]) and (
@@ -134,7 +134,8 @@ def _troops_at(doc: Doc, k: int, end: int, objects: tuple[tuple[str, ...], ...])
 
 @lru_cache(maxsize=None)
 def _by_first(objects: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """The troop nouns by their first word, in their order: one look-up a token, not a scan."""
+    """The troop nouns by their first word, in their order: a token is looked up, not matched
+    against every noun (the cache still hashes the noun tuple on each call)."""
     index: dict[str, list[tuple[str, ...]]] = {}
     for o in objects:
         index.setdefault(o[0], []).append(o)

@@ -6,8 +6,8 @@ such as "Jl.", "Oct.", "U.S." that end with a period but not a sentence) and by 
 sentencizer lacks:
 
 - a line break ends a sentence (scraped news has one paragraph or heading per line), except in
-  hard-wrapped text: a long line with no final punctuation runs on into the next (where blank
-  lines part the paragraphs, any but a heading-short one does);
+  hard-wrapped text: a long line with no final punctuation runs on into the next (in a text of
+  short lines whose paragraphs blank lines part, any but a heading-short one does);
 - an opening quote left at the end of a sentence (`said. "We`) moves to the next one;
 - a "sentence" that starts with a lower-case letter continues the previous one (an abbreviation
   spaCy did not know).
