@@ -16,7 +16,8 @@ in a process of its own (benchmarks/steps.py):
   baseline runs pySHACL over the whole graph;
 - a 100-event submission: gate.check against the store, and pySHACL over the whole graph plus the
   submission; both reports are compared;
-- export to Turtle; ingest (articles per second, when ``ingest.pipeline`` is available).
+- export to Turtle; ingest (articles per second, when ``ingest.pipeline`` is available);
+- ``dyad import gdelt``: rows per second, the real 15-minute file and a day made of it.
 
 Once Dyad's side of a size is done and the next size generated (single-threaded, while the
 baseline goes on with one step), the baseline may run two steps at a time, one core each, when
@@ -53,6 +54,8 @@ from benchmarks.generate import SIZES, fingerprint
 from benchmarks.steps import QUERIES, query_params
 
 ROOT = Path(__file__).resolve().parent.parent
+GDELT = ROOT / "tests" / "data" / "gdelt" / "20150218230000.export.CSV.zip"
+GDELT_DAY_COPIES = 66  # about 150,000 rows, a day of GDELT 2.0 (docs/gdelt.md)
 ARTICLES = [ROOT / "data" / "samples" / "article-id-2024-10-24.txt", *sorted((ROOT / "data" / "dev").glob("*.txt"))]
 # The baseline worker and Dyad's steps run at the same time, and a forked baseline child touches
 # much of its parent's graph (reference counts), so the share left for one side is well under all.
@@ -371,6 +374,7 @@ def measure(label: str, n: int, data_dir: Path, meta: dict[str, Any], gen_second
         jobs.append({"key": key, "step": step, **extra, "skip": bool(reason), "reason": reason, "estimate": est,
                      "limit": step_limit})
     rows["ingest"] = {"baseline": {"skipped": True, "reason": "no baseline: ingest is Dyad's own pipeline"}}
+    rows["import gdelt"] = {"baseline": {"skipped": True, "reason": "no baseline: GDELT's rows become Dyad's events"}}
     for key in (PYSHACL_FULL, PYSHACL_SUBMISSION):
         rows[key] = {"baseline": {"skipped": True, "reason": "the baseline is pySHACL: see the row without the engine"}}
     worker = None
@@ -396,7 +400,8 @@ def measure(label: str, n: int, data_dir: Path, meta: dict[str, Any], gen_second
              (PYSHACL_FULL, "dyad_validate_full", {"budget": opts.validate_budget, "engine": "pyshacl"}, limit * 2),
              (PYSHACL_SUBMISSION, "dyad_validate_submission", {"repeat": rep, "budget": budget, "engine": "pyshacl"}, limit),
              ("export turtle", "dyad_export", {}, limit),
-             ("ingest", "ingest", {"articles": [str(p) for p in ARTICLES]}, limit)]
+             ("ingest", "ingest", {"articles": [str(p) for p in ARTICLES]}, limit),
+             ("import gdelt", "import_gdelt", {"gdelt": str(GDELT), "copies": opts.gdelt_copies}, limit)]
     try:
         for key, step, extra, step_limit in dyad:
             s = time.perf_counter()
@@ -459,6 +464,10 @@ def _cell(row: str, side: dict[str, Any]) -> str:
         return "not available"
     if row == "load":
         return f"{side['triples'] / side['median']:,.0f} triples/s ({side['median']:.1f} s)"
+    if row == "import gdelt":
+        day, one = side["day"], side["file"]
+        return (f"{day['rows'] / day['seconds']:,.0f} rows/s: a day, {day['rows']:,} rows, in {day['seconds']:.1f} s "
+                f"({day['events']:,} events); one 15-minute file, {one['rows']:,} rows, in {one['seconds']:.2f} s")
     if row == "ingest":
         return (f"{side['articles'] / side['median']:.1f} articles/s pipeline; "
                 f"{side['articles'] / side['admit_seconds']:.1f}/s with validate+write")
@@ -537,6 +546,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budget", type=float, default=20.0, help="seconds per query after which no more runs start")
     ap.add_argument("--validate-budget", type=float, default=20.0,
                     help="seconds of Dyad's whole-graph validation to measure before extrapolating")
+    ap.add_argument("--gdelt-copies", type=int, default=GDELT_DAY_COPIES,
+                    help="copies of the real GDELT file that make the import step's day (66: ~150k rows)")
     ap.add_argument("--limit", type=float, default=600.0, help="seconds a baseline step may take (skip/stop beyond)")
     ap.add_argument("--query-limit", type=float, default=120.0,
                     help="seconds a baseline query may take (skip/stop beyond; its ratio is then a bound)")

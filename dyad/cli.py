@@ -45,6 +45,7 @@ LAZY_COMMANDS = {
     "submit": "dyad.submit:submit",
     "serve": "dyad.serve:serve",
     "push": "dyad.push:push",
+    "import": "dyad.importing:import_group",
 }
 
 

@@ -171,6 +171,9 @@ def _describe(store: Store, subjects: Sequence[Any]) -> list[OxTriple]:
 class Checked:
     source: SourceGraph
     report: ValidationReport
+    # the triples validated, read from the graph once: what commit writes (a big graph is
+    # slow to iterate twice)
+    triples: Sequence[Triple] | None = None
 
 
 def check(store: Store, sources: list[SourceGraph], also: Graph | None = None) -> list[Checked]:
@@ -181,7 +184,7 @@ def check(store: Store, sources: list[SourceGraph], also: Graph | None = None) -
         triples = list(triples_of(source.graph))
         described = {s for s, _, _ in triples}
         context = _context(store, triples, described, also)
-        out.append(Checked(source, validate_triples(triples, context=context, described=described)))
+        out.append(Checked(source, validate_triples(triples, context=context, described=described), triples))
     return out
 
 
@@ -248,4 +251,4 @@ def commit(store: Store, checked: list[Checked]) -> list[WriteResult]:
             + "\nnothing was written"
         )
     ensure_base(store)
-    return [store.write_source(c.source.name, c.source.graph) for c in checked]
+    return [store.write_source(c.source.name, c.source.graph if c.triples is None else c.triples) for c in checked]

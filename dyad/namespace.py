@@ -77,6 +77,10 @@ class DY(DefinedNamespace):
     Submission: URIRef
     dateline: URIRef
     fileName: URIRef
+    Dataset: URIRef
+    sourceEventId: URIRef
+    goldstein: URIRef
+    tone: URIRef
     # actors
     Actor: URIRef
     State: URIRef
@@ -94,6 +98,7 @@ GRAPH = Namespace("https://w3id.org/dyad/graph/")
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
 SCHEMA = Namespace("https://schema.org/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 ACTORS_GRAPH = GRAPH["actors"]
@@ -119,6 +124,7 @@ PREFIXES: dict[str, str] = {
         ("state", "state"), ("organization", "org"), ("person", "person"), ("post", "post"),
         ("place", "place"), ("event", "event"), ("report", "report"), ("article", "article"),
         ("submission", "submission"), ("submitter", "submitter"),
+        ("gdelt", "gdelt"), ("coder", "coder"),
     )},
     "sem": str(SEM),
     "prov": str(PROV),
@@ -129,6 +135,7 @@ PREFIXES: dict[str, str] = {
     "foaf": str(FOAF),
     "schema": str(SCHEMA),
     "nif": str(NIF),
+    "geo": str(GEO),
     "owl": str(OWL),
     "rdf": str(RDF),
     "rdfs": str(RDFS),

@@ -37,6 +37,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from dyad import dates, identity
 from dyad.errors import InputError
+from dyad.iris import event_iri, report_iri, short_hash
 from dyad.namespace import DY, EVENT_CLASSES, ID, PREFIXES, SCHEMA, STATUSES
 from dyad.parse import SourceGraph
 from dyad.validate import Severity
@@ -56,25 +57,6 @@ CHECK_DATE = SHAPES + "Submission-date"
 CHECK_DUPLICATE = SHAPES + "Submission-duplicate-event"
 CHECK_REPEAT = SHAPES + "Submission-repeated-row"
 _ACTOR_CLASSES = (DY.State, DY.Organization, DY.InternationalOrganization, DY.Person, DY.Actor)
-
-
-def short_hash(*parts: str) -> str:
-    """First 16 hex of SHA-256 over the parts joined by U+001F (as ingest.mapping does)."""
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
-
-
-def event_iri(etype: URIRef, agents: frozenset, targets: frozenset, about: frozenset,
-              date: dates.DateValue | None, source: URIRef, begin: int) -> URIRef:
-    """The event IRI of docs/design.md; the same formula as ``ingest.mapping.event_iri``
-    (``tests/test_submit.py`` checks they agree). ``begin`` is the row number for submissions."""
-    parts = [str(etype), *sorted(map(str, agents)), "|", *sorted(map(str, targets)), "|",
-             *sorted(map(str, about))]
-    parts.append(date.text if date else f"undated|{source}|{begin}")
-    return ID["event/" + short_hash(*parts)]
-
-
-def report_iri(event: URIRef, source: URIRef) -> URIRef:
-    return ID["report/" + short_hash(str(event), str(source))]
 
 
 @dataclass(frozen=True)

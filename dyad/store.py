@@ -565,11 +565,21 @@ class Store:
 
 def _split(source: URIRef, triples: set[Triple]) -> tuple[set[Triple], set[Triple]]:
     """A source's own statements, and its descriptions of shared things."""
+    own_types, derived_from = {DY.Report, DY.Evidence}, PROV.wasDerivedFrom
+    # subject-owning predicates (a report, a quote) and object-owning ones (its evidence; the
+    # articles a data set's reports cite are that file's account of them, dyad/gdelt.py)
+    by_subject, by_object = {DY.reportOf, DY.quote}, {DY.evidence, DY.source}
+    rdf_type = RDF.type
     own_subjects = {source}
-    own_subjects |= {s for s, p, o in triples if p == RDF.type and o in (DY.Report, DY.Evidence)}
-    own_subjects |= {o for s, p, o in triples if p in (DY.evidence,)}
-    own_subjects |= {s for s, p, o in triples if p in (DY.reportOf, DY.quote)}
-    own = {t for t in triples if t[0] in own_subjects or t[1] == PROV.wasDerivedFrom}
+    for s, p, o in triples:
+        if p == rdf_type:
+            if o in own_types:
+                own_subjects.add(s)
+        elif p in by_subject:
+            own_subjects.add(s)
+        elif p in by_object:
+            own_subjects.add(o)
+    own = {t for t in triples if t[0] in own_subjects or t[1] == derived_from}
     return own, triples - own
 
 

@@ -6,6 +6,7 @@ value can change meaning on the way.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -20,7 +21,7 @@ OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 def to_ox(term: Node) -> OxTerm:
     """An rdflib term as a pyoxigraph term."""
     if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
+        return _named(term)
     if isinstance(term, Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)
@@ -30,6 +31,12 @@ def to_ox(term: Node) -> OxTerm:
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
     raise InputError(f"unsupported RDF term {term!r}")
+
+
+@lru_cache(maxsize=1 << 16)
+def _named(iri: URIRef) -> ox.NamedNode:
+    # a write converts the same few predicates and the same events many times over
+    return ox.NamedNode(str(iri))
 
 
 def to_rdflib(term: OxTerm) -> Node:

@@ -26,7 +26,6 @@ The head recogniser is :mod:`ingest.layout`. Every error is an :class:`~dyad.err
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 import unicodedata
@@ -42,7 +41,7 @@ from rdflib import URIRef
 from dyad.dates import DateValue
 from dyad.encoding import decode
 from dyad.errors import InputError
-from dyad.namespace import ID
+from dyad.iris import article_iri
 from ingest.layout import _Head, _recognise, languages, parse_published
 
 __all__ = ["Article", "Metadata", "iter_paths", "languages", "parse_published", "read_path", "read_text"]
@@ -82,7 +81,7 @@ class Article:
     def iri(self) -> URIRef:
         """``dyid:article/<first 16 hex of SHA-256 of the URL, else of the NFC text>``."""
         key = self.url if self.url else unicodedata.normalize("NFC", self.text)
-        return ID["article/" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]]
+        return article_iri(key)
 
     @property
     def published_date(self) -> date | None:

@@ -8,7 +8,6 @@ No blank nodes: every node has a deterministic IRI.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -18,6 +17,7 @@ from rdflib.term import Node
 
 from dyad import dates
 from dyad.dates import DateValue
+from dyad.iris import event_iri, report_iri
 from dyad.namespace import DY, ID, PREFIXES, SCHEMA, STATUSES
 from ingest.clauses import STATUS_RANK
 from ingest.extract import EventMention
@@ -35,23 +35,12 @@ class KnownEvent:
 KnownEvents = Callable[[URIRef, frozenset, frozenset], list[KnownEvent]]
 
 
-def _h(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
-
-
 def role_iri(m: Any) -> URIRef:
     """The coded actor a mention stands for (state or international organization)."""
     from dyad.registry import load_registry  # the registry knows which codes are organizations
 
     reg = load_registry()
     return reg.coded(m.code) if m.code in reg.states or m.code in reg.organizations else m.actor
-
-
-def event_iri(etype: URIRef, agents: frozenset, targets: frozenset, about: frozenset,
-              date: dates.DateValue | None, source: URIRef, begin: int) -> URIRef:
-    parts = [str(etype), *sorted(map(str, agents)), "|", *sorted(map(str, targets)), "|", *sorted(map(str, about))]
-    parts.append(date.text if date else f"undated|{source}|{begin}")
-    return ID["event/" + _h(*parts)]
 
 
 def _compatible(a: dates.DateValue | None, b: dates.DateValue | None, same_article: bool) -> bool:
@@ -169,7 +158,7 @@ def _emit(g: Graph, article: Any, src: URIRef, events: list[EventMention], roles
     ev = node.iri
     claimed.add(ev)
     g.add((ev, PROV.wasDerivedFrom, src))
-    report = ID["report/" + _h(str(ev), str(src))]
+    report = report_iri(ev, src)
     status = min((events[m].status for m in node.members), key=lambda s: STATUS_RANK[s])
     g.add((report, RDF.type, DY.Report))
     g.add((report, DY.reportOf, ev))

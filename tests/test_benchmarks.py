@@ -21,7 +21,7 @@ from dyad.store import Store  # noqa: E402
 from dyad.validate import validate  # noqa: E402
 
 ROWS = {"load", "query who-did-what", "query timeline", "query dyads", "query claims",
-        "validate whole graph", "validate 100-event submission", "export turtle", "ingest",
+        "validate whole graph", "validate 100-event submission", "export turtle", "ingest", "import gdelt",
         "validate whole graph, pySHACL engine", "validate 100-event submission, pySHACL engine"}
 
 
@@ -54,7 +54,7 @@ def test_bulk_load_keeps_the_layout_and_computes_the_summaries(tmp_path: Path) -
 def test_runner_writes_every_row(tmp_path: Path) -> None:
     out = tmp_path / "r.json"
     code = runner.main(["--sizes", "60", "--repeat", "1", "--limit", "120", "--validate-budget", "5",
-                        "--skip", "validate_full,validate_submission",
+                        "--skip", "validate_full,validate_submission", "--gdelt-copies", "2",
                         "--out", str(out), "--data", str(tmp_path / "data")])
     assert code == 0
     results = json.loads(out.read_text())
@@ -147,14 +147,16 @@ def test_a_size_the_baseline_cannot_load_runs_dyad_alone(tmp_path: Path, monkeyp
 
     def fake_step(step: str, args: dict, limit: float) -> dict:
         calls.append(step)
-        return {"seconds": [1.0], "triples": 23_000_000, "rss_mb": 100.0, "rows": 1, "articles": 10, "admit_seconds": 2.0}
+        one = {"seconds": 1.0, "rows": 10, "events": 5, "reports": 6}
+        return {"seconds": [1.0], "triples": 23_000_000, "rss_mb": 100.0, "rows": 1, "articles": 10, "admit_seconds": 2.0,
+                "day": one, "file": one}
 
     monkeypatch.setattr(runner, "_step", fake_step)
     monkeypatch.setattr(runner, "BaselineWorker", None)  # starting one would fail the test
     monkeypatch.setattr(runner, "physical_memory_mb", lambda: 24 * GB)  # this test's machine, whatever runs it
     meta = {"events": 1_000_000, "reports": 1_159_771, "sources": 345_024, "query_actor": "PRK",
             "query_from": "2020-01-01", "query_to": "2020-12-31"}
-    opts = runner.argparse.Namespace(data=str(tmp_path), limit=600.0, query_limit=600.0, repeat=1, budget=1.0, validate_budget=1.0, skip=set(),
+    opts = runner.argparse.Namespace(data=str(tmp_path), limit=600.0, query_limit=600.0, repeat=1, budget=1.0, validate_budget=1.0, skip=set(), gdelt_copies=1,
                                      baseline_jobs=2)
     at_100k = _size("100k", 100_000, load={"seconds": [88.0], "rss_mb": 3047.0, "rss_start_mb": 30.0},
                     query_timeline=ERR, query_dyads={"seconds": [67.0], "rss_mb": 3107.0})
