@@ -207,8 +207,9 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, endp
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="turtle", show_default=True,
-              help="turtle and ntriples merge all graphs; nquads and trig keep one graph per source.")
+@click.option("--format", "fmt", type=click.Choice([*EXPORT_FORMATS, "plover"]), default="turtle", show_default=True,
+              help="turtle and ntriples merge all graphs; nquads and trig keep one graph per source; "
+                   "plover is JSON Lines, one PLOVER record per event (docs/plover.md).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File to write (default: stdout).")
 @click.option("--source", "source", default=None, help="Export only this source graph (an IRI).")
 @click.option("--actor", default=None, metavar="CODE|IRI",
@@ -219,7 +220,8 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, endp
 @store_option
 def export(fmt: str, output: Path | None, source: str | None, actor: str | None, date_from: str | None,
            date_to: str | None, store_dir: Path | None) -> None:
-    """Export the store as Turtle, N-Triples, N-Quads, TriG or JSON-LD, streamed.
+    """Export the store as Turtle, N-Triples, N-Quads, TriG or JSON-LD, streamed; or its events
+    as PLOVER records (JSON Lines).
 
     With --actor/--from/--to, only the matching events, with their reports, evidence, sources'
     metadata and the actors and places they name (queries/export-selection.rq).
@@ -229,6 +231,16 @@ def export(fmt: str, output: Path | None, source: str | None, actor: str | None,
     if source is not None:
         source = str(source_iri(source, "--source"))
     store = open_store(store_dir, read_only=True)
+    if fmt == "plover":
+        from dyad.plover import export_plover
+
+        if source is not None:
+            raise UsageError("--source exports one graph's triples; PLOVER records are events: use --actor/--from/--to")
+        values = {k: v for k, v in (("actor", actor), ("from", date_from), ("to", date_to)) if v is not None}
+        result = export_plover(store, output, values)
+        left = ", ".join(f"{n} {why}" for why, n in sorted(result.left_out.items()))
+        click.echo(f"{result.written} PLOVER records" + (f"; left out: {left}" if left else ""), err=True)
+        return
     export_store(store, EXPORT_FORMATS[fmt], output, source=source, actor=actor,
                  date_from=date_from, date_to=date_to)
 

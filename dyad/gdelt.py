@@ -14,6 +14,7 @@ This module reads and maps; :mod:`dyad.importing` validates and writes.
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from collections import Counter
@@ -96,6 +97,7 @@ class Tables:
     topics: dict[str, str]
     needs_target: frozenset[URIRef]
     state_types: frozenset[str]
+    visitor_second: frozenset[str]
     countries: dict[str, str | None]
     regions: dict[str, str]
     groups: dict[str, str]
@@ -118,6 +120,7 @@ def tables() -> Tables:
         topics={str(k): v for k, v in ev["topics"].items()},
         needs_target=frozenset(DY[c] for c in ev["needs_target"]),
         state_types=frozenset(ev["state_types"]),
+        visitor_second=frozenset(str(c) for c in ev["visitor_second"]),
         countries={str(k): v for k, v in (actors.get("countries") or {}).items()},
         regions={str(k): v for k, v in (actors.get("regions") or {}).items()},
         groups={str(k): v for k, v in (actors.get("groups") or {}).items()},
@@ -249,18 +252,20 @@ def _map_row(row: list[str], line: int, layout: Layout, t: Tables, where: str) -
         return "event code has no Dyad class"
     agent = _actor(row, ACTOR1, t)
     if not isinstance(agent, URIRef):
-        return f"agent {agent}"
+        return f"Actor1 {agent}"
     target: URIRef | str | None = _actor(row, ACTOR2, t) if row[ACTOR2 + ACTOR_CODE] else None
     if target is not None and not isinstance(target, URIRef):
-        return f"target {target}"
+        return f"Actor2 {target}"
     if target is None and etype in t.needs_target:
         return "consultation or agreement without a second actor"
     if target == agent:
-        return "agent and target are the same actor"
+        return "Actor1 and Actor2 are the same actor"
+    if target is not None and code[:3] in t.visitor_second:
+        agent, target = target, agent
     return _Row(
         line=line, id=_id(row[ID_], where), etype=etype, agent=agent, target=target,
         day=_day(row[SQLDATE], where, "SQLDATE"), code=code,
-        url=row[layout.url].strip() or None if layout.url is not None else None,
+        url=row[layout.url].strip() if layout.url is not None else None,
         goldstein=_decimal(row[GOLDSTEIN], where, "GoldsteinScale"),
         tone=_decimal(row[TONE], where, "AvgTone"),
         added=_added(row[layout.date_added], where),
@@ -353,7 +358,8 @@ def _emit(g: Graph, name: URIRef, rows: list[_Row], t: Tables) -> tuple[int, int
                 g.add(triple)
         by_source: dict[URIRef, list[_Row]] = {}
         for r in members:
-            by_source.setdefault(_article(g, r.url) if r.url else name, []).append(r)
+            web = r.url is not None and _WEB.match(r.url) is not None
+            by_source.setdefault(_article(g, r.url) if web else name, []).append(r)
         for src, told in by_source.items():
             _report(g, ev, src, told)
             reports += 1
@@ -378,11 +384,17 @@ def _report(g: Graph, ev: URIRef, src: URIRef, rows: list[_Row]) -> None:
         add((report, DY.goldstein, _decimal_literal(first.goldstein)))
     if first.tone is not None:
         add((report, DY.tone, _decimal_literal(first.tone)))
+    for r in rows:  # GDELT writes some sources as a citation, not an address
+        if r.url and _WEB.match(r.url) is None:
+            add((report, DCTERMS.bibliographicCitation, Literal(r.url)))
     added = min((r.added for r in rows if r.added is not None), default=None)
     if added is not None:
         add((report, PROV.generatedAtTime, _time_literal(added)))
 
 
+# a web address, as schema:url's xsd:anyURI needs it (no spaces; GDELT's BBC Monitoring rows
+# carry "as listed in Russian/BBC Monitoring/(c) BBC" in SOURCEURL)
+_WEB = re.compile(r"https?://[^\s<>\"{}|\\^`]+$")
 # read once: a DefinedNamespace attribute is a lookup each time
 _REPORT, _REPORT_OF, _SOURCE, _STATUS, _REPORTED = DY.Report, DY.reportOf, DY.source, DY.status, DY.Reported
 _CAMEO, _EVENT_ID = DY.cameoCode, DY.sourceEventId

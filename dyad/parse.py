@@ -30,7 +30,7 @@ FORMATS = {
     ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml", ".owl": "xml", ".xml": "xml",
 }
 QUAD_FORMATS = {"trig", "nquads"}
-_SOURCE_CLASSES = (DY.Article, DY.Submission)
+_SOURCE_CLASSES = (DY.Article, DY.Submission, DY.Dataset)
 _RESERVED = {ONTOLOGY_GRAPH, ACTORS_GRAPH, DERIVED_GRAPH, ENTITIES_GRAPH}
 MAX_BYTES = 512 * 1024 * 1024
 

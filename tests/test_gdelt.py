@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from conftest import ROOT, run_dyad
 from dyad.errors import InputError
@@ -93,7 +93,11 @@ def test_row(case: dict, tmp_path: Path) -> None:
     # every report is GDELT's, of the article at the row's URL, with the row's CAMEO code and id
     (report,) = g.subjects(DY.reportOf, ev)
     assert g.value(report, PROV.wasAttributedTo) == CODER
-    assert str(g.value(g.value(report, DY.source), SCHEMA.url)) == "https://example.org/news/1"
+    if "citation" in case:
+        assert g.value(report, DY.source) == result.name
+        assert g.value(report, DCTERMS.bibliographicCitation) == Literal(case["citation"])
+    else:
+        assert str(g.value(g.value(report, DY.source), SCHEMA.url)) == "https://example.org/news/1"
     assert g.value(report, DY.cameoCode) == Literal(case["row"]["EventCode"])
     assert g.value(report, DY.sourceEventId) == Literal("1")
 
