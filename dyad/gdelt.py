@@ -27,10 +27,10 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from dyad import dates
+from dyad import dates, gazetteer
 from dyad.errors import InputError
 from dyad.iris import article_iri, event_iri, report_iri
-from dyad.namespace import DY, GEO, ID, PREFIXES, SCHEMA
+from dyad.namespace import DY, ID, PREFIXES, SCHEMA
 from dyad.resources import resource, read_yaml
 
 __all__ = ["CODER", "LAYOUTS", "Imported", "Layout", "columns", "map_file", "read_lines", "source_iri"]
@@ -307,7 +307,7 @@ def _place(row: list[str], layout: Layout, t: Tables, where: str) -> tuple[URIRe
     kind, name, fips = row[layout.action_geo:layout.action_geo + 3]
     if not kind or kind == "0" or not name:
         return None
-    iso = t.fips.get(fips)
+    iso = t.fips.get(fips) if fips in t.fips else gazetteer.fips_to_iso3().get(fips)
     state = load_registry().coded(iso) if iso and iso in load_registry().states else None
     if kind == "1":
         return (state, []) if state is not None else None
@@ -317,18 +317,17 @@ def _place(row: list[str], layout: Layout, t: Tables, where: str) -> tuple[URIRe
     y, x = _decimal(lat, where, "ActionGeo_Lat"), _decimal(lon, where, "ActionGeo_Long")
     if y is None or x is None or not (-90 <= y <= 90 and -180 <= x <= 180):
         raise InputError(f"ActionGeo_Lat/Long {lat!r}, {lon!r} is not a point on Earth", where=where)
+    if kind in _CITY_KINDS:  # a city GeoNames knows is the node every source shares (dyad/gazetteer.py)
+        city = gazetteer.find(name.split(",")[0], iso)
+        if city is not None:
+            return city.iri, gazetteer.point_triples(city.iri, city.name, city.latitude, city.longitude, state,
+                                                     geonameid=city.geonameid)
     place = ID["place/" + slug(name)]
-    geometry = URIRef(f"{place}-geometry")
-    triples = [
-        (place, RDF.type, DY.Place), (place, RDFS.label, Literal(name)),
-        (place, GEO.hasGeometry, geometry), (geometry, RDF.type, GEO.Geometry),
-        (geometry, GEO.asWKT, Literal(f"POINT({x:f} {y:f})", datatype=GEO.wktLiteral)),
-    ]
-    if feature:
-        triples.append((place, DCTERMS.identifier, Literal(feature)))
-    if state is not None:
-        triples.append((place, SCHEMA.containedInPlace, state))
-    return place, triples
+    return place, gazetteer.point_triples(place, name, float(y), float(x), state, identifier=feature or None)
+
+
+# ActionGeo_Type: 1 country, 2 US state, 3 US city, 4 world city, 5 world state (ADM1)
+_CITY_KINDS = {"3", "4"}
 
 
 def _emit(g: Graph, name: URIRef, rows: list[_Row], t: Tables) -> tuple[int, int]:

@@ -65,6 +65,8 @@ STATIC = {  # URL path -> (file in dyad/web, media type); nothing else is served
     "/index.html": ("index.html", "text/html; charset=utf-8"),
     "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/static/style.css": ("style.css", "text/css; charset=utf-8"),
+    # the map's country outlines (world-atlas, Natural Earth 1:110m; countries-110m.NOTICE.txt)
+    "/static/countries-110m.json": ("countries-110m.json", "application/json"),
 }
 MAX_BODY = 64 * 1024 * 1024
 
@@ -513,7 +515,7 @@ class Handler(BaseHTTPRequestHandler):
                 continue
             rep = reports.setdefault(rid, {
                 "report": rid, "status": value(row, "report_status"), "claimant": value(row, "claimant"),
-                **{k: value(row, k) for k in ("source", "title", "publisher", "issued", "url")},
+                **{k: value(row, k) for k in ("source", "title", "publisher", "issued", "url", "coder")},
                 "evidence": []})
             quote = value(row, "quote")
             if quote is not None and all(e["quote"] != quote for e in rep["evidence"]):

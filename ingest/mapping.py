@@ -149,12 +149,8 @@ def _emit(g: Graph, article: Any, src: URIRef, events: list[EventMention], roles
             g.add((ev, DY.troops, Literal(node.troops, datatype=XSD.integer)))
         place = next((events[m].place for m in node.members if events[m].place), None)
         if place:
-            from dyad.registry import slug
-
-            p = ID["place/" + slug(place)]
+            p = _place(g, place)
             g.add((ev, DY.place, p))
-            g.add((p, RDF.type, DY.Place))
-            g.add((p, RDFS.label, Literal(place)))
     ev = node.iri
     claimed.add(ev)
     g.add((ev, PROV.wasDerivedFrom, src))
@@ -177,6 +173,25 @@ def _emit(g: Graph, article: Any, src: URIRef, events: list[EventMention], roles
         g.add((evid, DY.quote, Literal(text[b:e])))
         g.add((evid, DY.beginIndex, Literal(b, datatype=XSD.integer)))
         g.add((evid, DY.endIndex, Literal(e, datatype=XSD.integer)))
+
+
+def _place(g: Graph, name: str) -> URIRef:
+    """A place the text names: the GeoNames city of that name, with its point, the node every
+    source naming it shares (dyad/gazetteer.py); else a place of that name alone."""
+    from dyad import gazetteer
+    from dyad.registry import load_registry, slug
+
+    city = gazetteer.find(name)
+    if city is None:
+        p = ID["place/" + slug(name)]
+        g.add((p, RDF.type, DY.Place))
+        g.add((p, RDFS.label, Literal(name)))
+        return p
+    reg = load_registry()
+    state = reg.coded(city.iso3) if city.iso3 in reg.states else None
+    for t in gazetteer.point_triples(city.iri, city.name, city.latitude, city.longitude, state, geonameid=city.geonameid):
+        g.add(t)
+    return city.iri
 
 
 def _source(g: Graph, a: Any) -> None:

@@ -12,6 +12,7 @@ import http.client
 import http.server
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -26,7 +27,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 
-from conftest import ROOT, SAMPLE, run_dyad
+from conftest import ROOT, SAMPLE, SEED_TEXT, run_dyad
 
 pytestmark = pytest.mark.server
 
@@ -651,6 +652,87 @@ def test_web_page_in_chromium(server: Server) -> None:
             expect(page.locator("#evidence")).to_contain_text("characters 409–498")
             expect(page.locator(f'#graph .edge.selected[data-event="{SUMMONS}"]')).to_have_count(1)
             page.screenshot(path=str(ROOT / "docs" / "screenshot.png"))
+            assert problems == []
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def map_server(tmp_path_factory: pytest.TempPathFactory):
+    """The seed article as Dyad reads it (its summons in Seoul) and the real GDELT file."""
+    store = tmp_path_factory.mktemp("map") / "store"
+    ran = run_dyad("ingest", str(SEED_TEXT), store=store)
+    assert ran.code == 0, ran.err
+    ran = run_dyad("import", "gdelt", str(ROOT / "tests" / "data" / "gdelt" / "20150218230000.export.CSV.zip"), store=store)
+    assert ran.code == 0, ran.err
+    claim = tmp_path_factory.mktemp("claim") / "claim.ttl"  # a claim placed in Seoul, by hand
+    claim.write_text("""
+@prefix dy: <https://w3id.org/dyad/ontology#> . @prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/dyad/id/submission/map-claim> a dy:Submission ; dy:fileName "claim.ttl" ;
+    prov:generatedAtTime "2024-10-25T08:00:00Z"^^xsd:dateTime ;
+    prov:wasAttributedTo <https://w3id.org/dyad/id/submitter/analyst> .
+<https://w3id.org/dyad/id/submitter/analyst> a prov:Agent .
+<https://w3id.org/dyad/id/event/map-claim> a dy:TroopDeployment ;
+    dy:agent <https://w3id.org/dyad/id/state/PRK> ; dy:target <https://w3id.org/dyad/id/state/RUS> ;
+    dy:place <https://w3id.org/dyad/id/place/seoul> ; dy:date "2024-10-20"^^xsd:date .
+<https://w3id.org/dyad/id/report/map-claim> a dy:Report ; dy:reportOf <https://w3id.org/dyad/id/event/map-claim> ;
+    dy:source <https://w3id.org/dyad/id/submission/map-claim> ; dy:status dy:Alleged ;
+    dy:claimant <https://w3id.org/dyad/id/state/KOR> .
+""", encoding="utf-8")
+    ran = run_dyad("load", str(claim), store=store)
+    assert ran.code == 0, ran.err
+    with serving(store, log=tmp_path_factory.mktemp("log") / "serve.log") as s:
+        yield s
+
+
+@pytest.mark.browser
+def test_map_in_chromium(map_server: Server) -> None:
+    """Events at their places on offline country outlines, coloured by type, claims hollow;
+    filters as in the other views; a click shows the evidence and the source."""
+    from playwright.sync_api import expect, sync_playwright
+
+    places = bindings(map_server.request("GET", "/api/query/places?status=any&format=json"))
+    with_point = [b for b in places if b.get("latitude", {}).get("value")]
+    seoul = [b for b in with_point if b["place"]["value"] == "https://w3id.org/dyad/id/place/seoul"]
+    assert seoul and len(with_point) > 30  # the seed's events in Seoul and GDELT's around the world
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            problems: list[str] = []
+            page.on("pageerror", lambda exc: problems.append(str(exc)))
+            page.goto(map_server.url + "/#map")
+            expect(page.locator("#map .country").first).to_be_attached()
+            assert page.locator("#map .country").count() > 150  # Natural Earth's countries
+            expect(page.locator("#map-status")).to_contain_text("events at")
+            reported = page.locator("#map .event").count()
+            page.select_option("#map-form select[name=status]", "any")
+            page.click("#map-run")
+            expect(page.locator("#map .event")).to_have_count(len(with_point))
+            assert reported < len(with_point)  # the seed's claims only with status=any
+            claims = page.locator("#map .event.claim")
+            assert claims.count() == sum(1 for b in with_point if b["status"]["value"] != "reported") > 0
+            # coloured by type: a summons is drawn in the summons colour
+            summons = page.locator('#map .event[data-type="Summons"]').first
+            assert summons.get_attribute("fill") == "#1f77b4"
+            summons.click()
+            expect(page.locator("#evidence .quote").first).to_contain_text("Rusia")
+            # a filter narrows the points; a GDELT event shows its source page
+            page.fill("#map-form input[name=actor]", "TUR")
+            page.click("#map-run")
+            expect(page.locator("#map-status")).to_contain_text("events at")
+            codes = lambda b: {c for k in ("agents", "targets") for c in b.get(k, {}).get("value", "").split("; ")}  # noqa: E731
+            turkey = [b for b in with_point if "TUR" in codes(b)]
+            expect(page.locator("#map .event")).to_have_count(len(turkey))
+            page.locator("#map .event").first.click()
+            expect(page.locator("#evidence .source a").first).to_have_attribute("href", re.compile(r"^https?://"))
+            expect(page.locator("#evidence .report-status").first).to_contain_text("coded by GDELT")
+            page.fill("#map-form input[name=actor]", "")
+            page.click("#map-run")
+            expect(page.locator("#map .event")).to_have_count(len(with_point))
+            page.locator('#map .event[data-type="Summons"]').first.click()
+            page.screenshot(path=str(ROOT / "docs" / "map.png"))
             assert problems == []
         finally:
             browser.close()

@@ -1,4 +1,4 @@
-// Dyad's web page: named queries, an actor's timeline, a graph of who did what to whom.
+// Dyad's web page: named queries, an actor's timeline, a graph of who did what to whom, a map.
 // Plain JavaScript, no dependencies, no network beyond this server. Every value from the store
 // is written with textContent, never as HTML.
 "use strict";
@@ -8,6 +8,7 @@ const PREFIXES = {
   "https://w3id.org/dyad/id/person/": "person:", "https://w3id.org/dyad/id/event/": "event:",
   "https://w3id.org/dyad/id/article/": "article:", "https://w3id.org/dyad/id/submission/": "submission:",
   "https://w3id.org/dyad/id/report/": "report:", "https://w3id.org/dyad/id/place/": "place:",
+  "https://w3id.org/dyad/id/coder/": "coder:", "https://w3id.org/dyad/id/submitter/": "submitter:",
   "https://w3id.org/dyad/ontology#": "dy:",
 };
 const TYPE_COLOURS = {
@@ -308,6 +309,98 @@ function drawGraph(bindings) {
   setStatus("graph-status", `${names.length} actors, ${edges.size} events between them` + (untargeted.size ? `, ${untargeted.size} without a target` : ""));
 }
 
+// ---- map -------------------------------------------------------------------------------------
+// Country outlines: world-atlas's TopoJSON (Natural Earth 1:110m), shipped with Dyad and decoded
+// here; drawn in the equirectangular projection (x = longitude, y = latitude), no tile server.
+const MAP_W = 960, MAP_H = 480;
+const project = ([lon, lat]) => [((lon + 180) / 360) * MAP_W, ((90 - lat) / 180) * MAP_H];
+let outlines = null;
+
+function topoRings(topo, arcIndexes) {
+  // arcs are quantized and delta-encoded; a negative index ~i is arc i reversed
+  const [sx, sy] = topo.transform.scale, [tx, ty] = topo.transform.translate;
+  const arc = (i) => {
+    let x = 0, y = 0;
+    const points = topo.arcs[i < 0 ? ~i : i].map(([dx, dy]) => { x += dx; y += dy; return [x * sx + tx, y * sy + ty]; });
+    return i < 0 ? points.reverse() : points;
+  };
+  return arcIndexes.map((ring) => ring.flatMap((i, k) => (k ? arc(i).slice(1) : arc(i))));
+}
+async function loadOutlines() {
+  if (outlines) return outlines;
+  const topo = await getJSON("/static/countries-110m.json");
+  outlines = topo.objects.countries.geometries.map((g) => {
+    const polygons = g.type === "Polygon" ? [g.arcs] : g.type === "MultiPolygon" ? g.arcs : [];
+    const d = polygons.flatMap((p) => topoRings(topo, p)).map((ring) =>
+      `M${ring.map((pt) => project(pt).map((v) => v.toFixed(1)).join(",")).join("L")}Z`).join("");
+    return { name: g.properties && g.properties.name, d };
+  });
+  return outlines;
+}
+async function runMap(event) {
+  event?.preventDefault();
+  setStatus("map-status", "Loading…");
+  try {
+    const [shapes, data] = await Promise.all([loadOutlines(), getJSON(queryURL("places", formValues($("#map-form"))))]);
+    drawMap(shapes, data.results.bindings);
+  } catch (err) {
+    $("#map").replaceChildren();
+    setStatus("map-status", err.message, true);
+  }
+}
+function drawMap(shapes, bindings) {
+  const root = $("#map");
+  root.setAttribute("viewBox", `0 0 ${MAP_W} ${MAP_H}`);
+  const land = svg("g", { class: "countries" });
+  for (const c of shapes) {
+    const path = svg("path", { class: "country", d: c.d });
+    if (c.name) { const t = svg("title"); t.textContent = c.name; path.append(t); }
+    land.append(path);
+  }
+  // events at one place are spread on a small circle around it, so each can be clicked
+  const byPlace = new Map(); const unplaced = [];
+  for (const b of bindings) {
+    if (!b.latitude || !b.longitude || !cell(b.latitude)) { unplaced.push(b); continue; }
+    const key = `${cell(b.longitude)} ${cell(b.latitude)}`;
+    if (!byPlace.has(key)) byPlace.set(key, []);
+    byPlace.get(key).push(b);
+  }
+  const points = svg("g", { class: "events" });
+  const types = new Set();
+  for (const [key, list] of byPlace) {
+    const [x, y] = project(key.split(" ").map(Number));
+    list.forEach((b, i) => {
+      const type = cell(b.type); types.add(type);
+      const a = (2 * Math.PI * i) / list.length, r = list.length > 1 ? 2.5 + list.length * 0.6 : 0;
+      const claim = cell(b.status) !== "reported";
+      const dot = svg("circle", { cx: (x + r * Math.cos(a)).toFixed(1), cy: (y + r * Math.sin(a)).toFixed(1), r: "3.6",
+        class: `event${claim ? " claim" : ""}`, fill: claim ? "#fff" : colour(type), stroke: colour(type),
+        tabindex: "0", "data-event": cell(b.event), "data-type": type });
+      const title = svg("title");
+      title.textContent = `${cell(b.agents) || "?"} ${type} ${cell(b.targets) || ""} · ${cell(b.place_name)}${cell(b.date) ? ` (${cell(b.date)})` : ""}${claim ? ` [${cell(b.status)}]` : ""}`;
+      dot.append(title);
+      const open = () => { for (const d of root.querySelectorAll(".event.selected")) d.classList.remove("selected"); dot.classList.add("selected"); showEvidence(cell(b.event)); };
+      dot.addEventListener("click", open);
+      dot.addEventListener("keydown", (e) => { if (e.key === "Enter") open(); });
+      points.append(dot);
+    });
+  }
+  root.replaceChildren(land, points);
+  $("#map-legend").replaceChildren(...[...types].sort().map((t) => el("span", { class: "legend-item" },
+    el("span", { class: "swatch", style: `background:${colour(t)}` }), t)),
+    ...(byPlace.size ? [el("span", { class: "legend-item" }, el("span", { class: "swatch hollow" }), "claim (not reported as fact)")] : []));
+  const chips = unplaced.map((b) => {
+    const chip = el("button", { type: "button", class: "chip", "data-event": cell(b.event),
+      text: `${cell(b.agents)} ${cell(b.type)} · ${cell(b.place_name) || "?"}${cell(b.date) ? ` ${cell(b.date)}` : ""}` });
+    chip.style.borderColor = colour(cell(b.type));
+    chip.addEventListener("click", () => showEvidence(cell(b.event)));
+    return chip;
+  });
+  $("#map-unplaced").replaceChildren(...(chips.length ? [el("span", { class: "small", text: "Placed without coordinates (a state, or a place the gazetteer does not know): " }), ...chips] : []));
+  const n = bindings.length - unplaced.length;
+  setStatus("map-status", `${n} event${n === 1 ? "" : "s"} at ${byPlace.size} place${byPlace.size === 1 ? "" : "s"}` + (unplaced.length ? `, ${unplaced.length} without coordinates` : ""));
+}
+
 // ---- evidence panel ------------------------------------------------------------------------
 async function showEvidence(iri) {
   const panel = $("#evidence");
@@ -328,7 +421,7 @@ async function showEvidence(iri) {
         el("blockquote", { class: "quote", text: q.quote }),
         ...(q.begin != null ? [el("figcaption", { text: `characters ${q.begin}–${q.end}` })] : [])));
       return el("section", { class: "report" },
-        el("p", { class: "report-status", text: `${r.status}${r.claimant ? `, claimed by ${r.claimant}` : ""}` }),
+        el("p", { class: "report-status", text: `${r.status}${r.claimant ? `, claimed by ${r.claimant}` : ""}${r.coder ? `, coded by ${short(r.coder).replace(/^coder:/, "").toUpperCase()}` : ""}` }),
         ...quotes, src);
     });
     panel.replaceChildren(
@@ -363,16 +456,20 @@ async function start() {
   fillChoices($("#timeline-form select[name=status]"), param("timeline", "status"), false);
   fillChoices($("#graph-form select[name=status]"), param("who-did-what", "status"), false);
   fillChoices($("#graph-form select[name=type]"), param("who-did-what", "type"), true);
+  fillChoices($("#map-form select[name=status]"), param("places", "status"), false);
+  fillChoices($("#map-form select[name=type]"), param("places", "type"), true);
   $("#timeline-form").addEventListener("submit", runTimeline);
   $("#graph-form").addEventListener("submit", runGraph);
+  $("#map-form").addEventListener("submit", runMap);
   const [view, query] = location.hash.slice(1).split("?");
-  if (["query", "timeline", "graph"].includes(view)) {
+  if (["query", "timeline", "graph", "map"].includes(view)) {
     show(view);
     const params = new URLSearchParams(query || "");
     if (view === "timeline" && params.get("actor")) { $("#timeline-actor").value = params.get("actor"); runTimeline(); }
     if (view === "graph") runGraph();
+    if (view === "map") runMap();
   }
-  if (view !== "timeline" && view !== "graph") {
+  if (view !== "timeline" && view !== "graph" && view !== "map") {
     // the page opens on something: who did what, latest first, a click from its evidence
     select.value = catalogue.some((q) => q.name === "who-did-what") ? "who-did-what" : select.value;
     chooseQuery(select.value);

