@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
-from dyad.namespace import DY, GEO, ID, SCHEMA
+from dyad.namespace import DY, GEO, ID, SCHEMA, WGS84
 
 __all__ = ["City", "find", "fips_to_iso3", "point_triples"]
 
@@ -93,12 +93,17 @@ def fips_to_iso3() -> dict[str, str]:
 
 def point_triples(place: URIRef, label: str, latitude: float, longitude: float, state: URIRef | None,
                   identifier: str | None = None, geonameid: int | None = None) -> list[tuple]:
-    """A place with its GeoSPARQL point (longitude first, as WKT in CRS84 has it)."""
+    """A place with its GeoSPARQL point (longitude first, as WKT in CRS84 has it) and the same
+    point as wgs84:lat / wgs84:long."""
     geometry = URIRef(f"{place}-geometry")
     triples = [
         (place, RDF.type, DY.Place), (place, RDFS.label, Literal(label)),
         (place, GEO.hasGeometry, geometry), (geometry, RDF.type, GEO.Geometry),
         (geometry, GEO.asWKT, Literal(f"POINT({_num(longitude)} {_num(latitude)})", datatype=GEO.wktLiteral)),
+        # the same point as plain decimals (W3C Basic Geo): what queries read, exact in every
+        # store (Virtuoso turns a WKT literal into its own geometry and back with float noise)
+        (place, WGS84.lat, Literal(_num(latitude), datatype=XSD.decimal)),
+        (place, WGS84.long, Literal(_num(longitude), datatype=XSD.decimal)),
     ]
     if identifier:
         triples.append((place, DCTERMS.identifier, Literal(identifier)))

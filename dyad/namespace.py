@@ -99,6 +99,7 @@ SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
 SCHEMA = Namespace("https://schema.org/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+WGS84 = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 ACTORS_GRAPH = GRAPH["actors"]
@@ -136,6 +137,7 @@ PREFIXES: dict[str, str] = {
     "schema": str(SCHEMA),
     "nif": str(NIF),
     "geo": str(GEO),
+    "wgs84": str(WGS84),
     "owl": str(OWL),
     "rdf": str(RDF),
     "rdfs": str(RDFS),
