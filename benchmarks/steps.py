@@ -242,7 +242,7 @@ def import_gdelt(a: dict[str, Any]) -> dict[str, Any]:
     warm = Store(None)
     gate.ensure_base(warm)
     run(warm, [Path(a["gdelt"])])  # shapes compiled, registry indexed, tables read
-    out: dict[str, Any] = {"rows": rows}
+    out: dict[str, Any] = {"day_rows": rows}
     for key, path in (("file", Path(a["gdelt"])), ("day", day)):
         store = Store(tmp / f"store-{key}")
         gate.ensure_base(store)

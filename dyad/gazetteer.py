@@ -74,13 +74,39 @@ def _index() -> dict[str, list[City]]:
     return by_name
 
 
-def find(name: str, iso3: str | None = None) -> City | None:
-    """The city ``name`` means: in state ``iso3`` when given (None if it has none of that name),
-    else the most populous of the name."""
-    found = _index().get(_key(name), [])
+def find(name: str, iso3: str | None = None, *, near: tuple[float, float] | None = None,
+         within_km: float = 50.0) -> City | None:
+    """The city ``name`` means: in state ``iso3`` when given, within ``within_km`` of ``near``
+    (latitude, longitude) when given; a city whose own name it is before one that has it as an
+    alternate name, then the most populous. None when no city fits. A state's name ("Jordan",
+    "Lebanon") is never a city: it is the state, which the registry codes."""
+    key = _key(name)
+    if not key or key in _state_names():
+        return None
+    found = _index().get(key, [])
     if iso3 is not None:
         found = [c for c in found if c.iso3 == iso3]
-    return found[0] if found else None
+    if near is not None:
+        found = [c for c in found if _km(near, (c.latitude, c.longitude)) <= within_km]
+    own = [c for c in found if _key(c.name) == key]
+    return (own or found or [None])[0]
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance (haversine, mean Earth radius)."""
+    from math import asin, cos, radians, sin, sqrt
+
+    (la1, lo1), (la2, lo2) = (tuple(map(radians, p)) for p in (a, b))
+    h = sin((la2 - la1) / 2) ** 2 + cos(la1) * cos(la2) * sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371.0 * asin(min(1.0, sqrt(h)))
+
+
+@lru_cache(maxsize=1)
+def _state_names() -> frozenset[str]:
+    """Every name of every state in the registry (CLDR names, aliases), folded as city names are."""
+    from dyad.registry import load_registry
+
+    return frozenset(_key(n) for a in load_registry().states.values() for names in a.names.values() for n in names)
 
 
 @lru_cache(maxsize=1)

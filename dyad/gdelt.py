@@ -318,11 +318,13 @@ def _place(row: list[str], layout: Layout, t: Tables, where: str) -> tuple[URIRe
     if y is None or x is None or not (-90 <= y <= 90 and -180 <= x <= 180):
         raise InputError(f"ActionGeo_Lat/Long {lat!r}, {lon!r} is not a point on Earth", where=where)
     if kind in _CITY_KINDS:  # a city GeoNames knows is the node every source shares (dyad/gazetteer.py)
-        city = gazetteer.find(name.split(",")[0], iso)
+        # only where GDELT puts it: "Jamestown, North Carolina" is not the Jamestown GeoNames knows
+        city = gazetteer.find(name.split(",")[0], iso, near=(float(y), float(x)))
         if city is not None:
             return city.iri, gazetteer.point_triples(city.iri, city.name, city.latitude, city.longitude, state,
                                                      geonameid=city.geonameid)
-    place = ID["place/" + slug(name)]
+    # GDELT's own place, by its name and feature id: one FullName at two points is two places
+    place = ID["place/" + slug(f"{name} {feature}" if feature else name)]
     return place, gazetteer.point_triples(place, name, float(y), float(x), state, identifier=feature or None)
 
 

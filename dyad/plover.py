@@ -83,7 +83,8 @@ def _record(rows: list[dict[str, str]]) -> dict[str, Any] | str:
     spec = data["classes"].get(kind, {})
     reports = [r for r in rows if r["part"] == "report"]
     cameo = sorted({r["cameo"] for r in reports if "cameo" in r})
-    mode = spec.get("mode") or next((data["cameo_modes"][c] for c in cameo if c in data["cameo_modes"]), None)
+    # every mode its reports give (a call and a visit folded into one meeting are both)
+    modes = [spec["mode"]] if spec.get("mode") else sorted({data["cameo_modes"][c] for c in cameo if c in data["cameo_modes"]})
     context = [*spec.get("context", []), *data["status_contexts"].get(head["status"], [])]
     record: dict[str, Any] = {
         "id": head["event"],
@@ -92,7 +93,7 @@ def _record(rows: list[dict[str, str]]) -> dict[str, Any] | str:
         "source": _actors(rows, "agent"),
         **({"recipient": _actors(rows, "target")} if any(r["part"] == "target" for r in rows) else {}),
         "event": [category],
-        "mode": [mode] if mode else [],
+        "mode": modes,
         "context": context,
         "quad_code": data["quad"][category],
     }
@@ -100,12 +101,15 @@ def _record(rows: list[dict[str, str]]) -> dict[str, Any] | str:
     if place:
         record["event_loc"] = place
     first = min(reports, key=lambda r: (r.get("issued", "~"), r["source"]), default=None)
+    cite = {"codebook": f"plover-{data['version']}"}
     if first is not None:
-        record["cite_info"] = {k: first[f] for k, f in (("url", "url"), ("title", "title"), ("language", "language"),
-                                                         ("publication", "publisher")) if f in first}
+        cite.update({k: first[f] for k, f in (("url", "url"), ("title", "title"), ("publication", "publisher"))
+                     if f in first})
+        if len(first.get("language", "")) == 2:  # PLOVER asks for ISO 639-1
+            cite["language"] = first["language"]
+    record["cite_info"] = cite
     record.update({
         "coder": f"Dyad {__version__}",
-        "version": data["version"],
         # Dyad's extensions: what PLOVER has no field for
         "dyad_type": kind,
         "dyad_date": head.get("date"),

@@ -17,7 +17,7 @@ CASES = yaml.safe_load((ROOT / "tests" / "data" / "gazetteer-cases.yaml").read_t
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c['name']}-{c.get('state', '')}" for c in CASES])
 def test_which_city_a_name_means(case: dict) -> None:
-    city = gazetteer.find(case["name"], case.get("state"))
+    city = gazetteer.find(case["name"], case.get("state"), near=tuple(case["near"]) if "near" in case else None)
     if case["iri"] is None:
         assert city is None
         return

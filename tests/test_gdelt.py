@@ -323,3 +323,23 @@ def test_a_page_gdelt_cites_and_dyad_ingests_is_one_node_with_one_language(tmp_p
         from dyad import gate
         assert gate.check_store(s).conforms, order
         del s
+
+
+def test_who_did_what_lists_gdelt_events_beside_ingested_ones_each_with_its_source(tmp_path: Path) -> None:
+    """Dyad's own extraction of the seed article and GDELT's file in one store: who-did-what
+    lists both, each row naming its source; the event query says who coded each report."""
+    from conftest import SEED_TEXT
+
+    store = tmp_path / "store"
+    assert run_dyad("ingest", str(SEED_TEXT), store=store).code == 0
+    assert run_dyad("import", "gdelt", str(REAL), store=store).code == 0
+    ran = run_dyad("query", "who-did-what", "-p", "status=any", "--format", "csv", store=store)
+    rows = list(csv.DictReader(io.StringIO(ran.out)))
+    years = {r["date"][:4] for r in rows if r["date"]}
+    assert {"2024", "2015"} <= years  # the seed's events and GDELT's
+    coders = {}
+    for year in ("2024", "2015"):
+        row = next(r for r in rows if r["date"].startswith(year) and r["source"])
+        event = run_dyad("query", "event", "-p", f"event={row['event']}", "--format", "csv", store=store)
+        coders[year] = {r["coder"] for r in csv.DictReader(io.StringIO(event.out))}
+    assert coders == {"2024": {""}, "2015": {str(CODER)}}

@@ -326,12 +326,20 @@ function topoRings(topo, arcIndexes) {
   };
   return arcIndexes.map((ring) => ring.flatMap((i, k) => (k ? arc(i).slice(1) : arc(i))));
 }
+function unwrap(ring) {
+  // a ring stitched across the antimeridian (Russia's far east, Fiji) jumps from +180 to -180:
+  // its far side is moved next to the rest, past the map's edge, where the view cuts it off,
+  // instead of a band drawn across the whole map
+  if (!ring.some((p, i) => i && Math.abs(p[0] - ring[i - 1][0]) > 180)) return ring;
+  const east = ring.reduce((n, p) => n + (p[0] > 0 ? 1 : -1), 0) >= 0;
+  return ring.map(([lon, lat]) => [east && lon < 0 ? lon + 360 : !east && lon > 0 ? lon - 360 : lon, lat]);
+}
 async function loadOutlines() {
   if (outlines) return outlines;
   const topo = await getJSON("/static/countries-110m.json");
   outlines = topo.objects.countries.geometries.map((g) => {
     const polygons = g.type === "Polygon" ? [g.arcs] : g.type === "MultiPolygon" ? g.arcs : [];
-    const d = polygons.flatMap((p) => topoRings(topo, p)).map((ring) =>
+    const d = polygons.flatMap((p) => topoRings(topo, p)).map(unwrap).map((ring) =>
       `M${ring.map((pt) => project(pt).map((v) => v.toFixed(1)).join(",")).join("L")}Z`).join("");
     return { name: g.properties && g.properties.name, d };
   });
