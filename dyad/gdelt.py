@@ -124,7 +124,8 @@ def tables() -> Tables:
         countries={str(k): v for k, v in (actors.get("countries") or {}).items()},
         regions={str(k): v for k, v in (actors.get("regions") or {}).items()},
         groups={str(k): v for k, v in (actors.get("groups") or {}).items()},
-        fips={str(k): v for k, v in fips["fips"].items()},
+        # GeoNames' country table, with what it lacks or Dyad reads otherwise
+        fips={**gazetteer.fips_to_iso3(), **{str(k): v for k, v in fips["fips"].items()}},
     )
 
 
@@ -307,7 +308,7 @@ def _place(row: list[str], layout: Layout, t: Tables, where: str) -> tuple[URIRe
     kind, name, fips = row[layout.action_geo:layout.action_geo + 3]
     if not kind or kind == "0" or not name:
         return None
-    iso = t.fips.get(fips) if fips in t.fips else gazetteer.fips_to_iso3().get(fips)
+    iso = t.fips.get(fips)
     state = load_registry().coded(iso) if iso and iso in load_registry().states else None
     if kind == "1":
         return (state, []) if state is not None else None
@@ -321,8 +322,7 @@ def _place(row: list[str], layout: Layout, t: Tables, where: str) -> tuple[URIRe
         # only where GDELT puts it: "Jamestown, North Carolina" is not the Jamestown GeoNames knows
         city = gazetteer.find(name.split(",")[0], iso, near=(float(y), float(x)))
         if city is not None:
-            return city.iri, gazetteer.point_triples(city.iri, city.name, city.latitude, city.longitude, state,
-                                                     geonameid=city.geonameid)
+            return city.iri, gazetteer.city_triples(city)
     # GDELT's own place, by its name and feature id: one FullName at two points is two places
     place = ID["place/" + slug(f"{name} {feature}" if feature else name)]
     return place, gazetteer.point_triples(place, name, float(y), float(x), state, identifier=feature or None)

@@ -23,7 +23,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from rdflib import Graph
 
 from dyad import __version__, queries
 from dyad.errors import UsageError
@@ -45,8 +44,10 @@ class Exported:
 @lru_cache(maxsize=1)
 def _table() -> tuple[dict[str, Any], dict[str, str]]:
     """data/plover.yaml, and each event class's PLOVER category from the ontology."""
+    from dyad.validate import ontology_graph
+
     data = read_yaml(resource("data", "plover.yaml"))
-    onto = Graph().parse(resource("ontology", "dyad.ttl"))
+    onto = ontology_graph()
     categories = {str(c).rsplit("#", 1)[1]: str(v) for c, v in onto.subject_objects(DY.ploverCategory)}
     return data, categories
 
@@ -120,16 +121,14 @@ def _record(rows: list[dict[str, str]]) -> dict[str, Any] | str:
         "dyad_coders": sorted({r["coder"] for r in reports if "coder" in r}),
         "dyad_cameo": cameo,
         "dyad_sources": sorted({r["source"] for r in reports}),
-        "dyad_evidence": sorted(
-            ({"source": r["source"], "begin": int(r["begin"]), "end": int(r["end_index"])}
-             for r in reports if "begin" in r),
-            key=lambda e: (e["source"], e["begin"])),
+        # one entry per evidence sentence and source (the rows repeat them per CAMEO code)
+        "dyad_evidence": [{"source": s, "begin": b, "end": e} for s, b, e in sorted(
+            {(r["source"], int(r["begin"]), int(r["end_index"])) for r in reports if "begin" in r})],
     })
-    for key, column in (("dyad_topic", "topic"), ("dyad_troops", "troops")):
-        if column in head:
-            record[key] = int(head[column]) if column == "troops" else head[column]
-    # one entry per evidence sentence and source (the rows repeat them per CAMEO code)
-    record["dyad_evidence"] = [dict(t) for t in dict.fromkeys(tuple(e.items()) for e in record["dyad_evidence"])]
+    if "topic" in head:
+        record["dyad_topic"] = head["topic"]
+    if "troops" in head:
+        record["dyad_troops"] = int(head["troops"])
     return record
 
 

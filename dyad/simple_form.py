@@ -37,13 +37,12 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from dyad import dates, identity
 from dyad.errors import InputError
-from dyad.iris import event_iri, report_iri, short_hash
+from dyad.iris import event_iri, report_iri
 from dyad.namespace import DY, EVENT_CLASSES, ID, PREFIXES, SCHEMA, STATUSES
 from dyad.parse import SourceGraph
 from dyad.validate import Severity
 
-__all__ = ["FIELDS", "ActorIndex", "RowProblem", "SimpleSource", "event_iri", "read_simple",
-           "report_iri", "short_hash"]
+__all__ = ["FIELDS", "ActorIndex", "RowProblem", "SimpleSource", "read_simple"]
 
 FIELDS = ("type", "agent", "target", "date", "status", "claimant", "troops", "place", "topic",
           "source", "evidence")

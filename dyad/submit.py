@@ -41,9 +41,9 @@ from dyad.encoding import decode
 from dyad.errors import InputError
 from dyad.namespace import DY, EVENT_CLASSES, ID, STATUSES
 from dyad.parse import FORMATS, SourceGraph
+from dyad.iris import event_iri, report_iri
 from dyad.simple_form import (
-    CHECK_ACTOR, CHECK_DATE, SHAPES, ActorIndex, RowProblem, SimpleSource, event_iri, read_simple,
-    report_iri, submission_triples,
+    CHECK_ACTOR, CHECK_DATE, SHAPES, ActorIndex, RowProblem, SimpleSource, read_simple, submission_triples,
 )
 from dyad.store import Store, default_path
 from dyad.validate import Severity, ValidationReport, shorten

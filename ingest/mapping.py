@@ -179,7 +179,7 @@ def _place(g: Graph, name: str) -> URIRef:
     """A place the text names: the GeoNames city of that name, with its point, the node every
     source naming it shares (dyad/gazetteer.py); else a place of that name alone."""
     from dyad import gazetteer
-    from dyad.registry import load_registry, slug
+    from dyad.registry import slug
 
     city = gazetteer.find(name)
     if city is None:
@@ -187,9 +187,7 @@ def _place(g: Graph, name: str) -> URIRef:
         g.add((p, RDF.type, DY.Place))
         g.add((p, RDFS.label, Literal(name)))
         return p
-    reg = load_registry()
-    state = reg.coded(city.iso3) if city.iso3 in reg.states else None
-    for t in gazetteer.point_triples(city.iri, city.name, city.latitude, city.longitude, state, geonameid=city.geonameid):
+    for t in gazetteer.city_triples(city):
         g.add(t)
     return city.iri
 

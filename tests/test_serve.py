@@ -573,13 +573,15 @@ def _click_on_path(page, selector: str) -> None:  # noqa: ANN001
     page.mouse.click(x, y)
 
 
-@pytest.mark.browser
-def test_web_page_in_chromium(server: Server) -> None:
+@contextlib.contextmanager
+def _chromium_page():  # type: ignore[no-untyped-def]
+    """A page in Debian's chromium, driven by Playwright, and the errors the page raised or
+    logged (HTTP errors the page handles show as console errors too: not counted)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's chromium "
                     "(apt-get install -y chromium)")
     try:
-        from playwright.sync_api import expect, sync_playwright
+        from playwright.sync_api import sync_playwright
     except ImportError:
         pytest.fail("the browser tests need Playwright for Python (pip install playwright); "
                     "it drives /usr/bin/chromium, no 'playwright install' needed")
@@ -589,72 +591,79 @@ def test_web_page_in_chromium(server: Server) -> None:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             problems: list[str] = []
             page.on("pageerror", lambda exc: problems.append(str(exc)))
-            # HTTP errors the page handles (the bad parameter below) show as console errors too
             page.on("console", lambda m: problems.append(m.text)
                     if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
-            page.goto(server.url + "/")
-
-            # the page opens on who did what, latest first
-            expect(page.locator("#query-name")).to_have_value("who-did-what")
-            expect(page.locator("#results tbody tr").first).to_be_visible()
-            first_dates = page.locator("#results tbody tr td:nth-child(7)").all_inner_texts()
-            dated = [d for d in first_dates if d]
-            assert dated and dated[0] >= dated[-1], first_dates
-
-            # a CONSTRUCT in the Queries tab: its triples, and a Turtle download
-            page.select_option("#query-name", "export-selection")
-            page.fill("#query-fields input[name=actor]", "KOR")
-            page.click("#query-run")
-            expect(page.locator("#query-status")).to_contain_text("triples")
-            expect(page.locator("#results thead")).to_contain_text("predicate")
-            expect(page.locator("#results")).to_contain_text("Summons")
-            assert "format=turtle" in (page.locator("#query-link").get_attribute("href") or "")
-
-            # a named query, its form made from the #+ metadata
-            page.select_option("#query-name", "who-did-what")
-            expect(page.locator("#query-fields select[name=status]")).to_have_value("reported")
-            page.select_option("#query-fields select[name=status]", "any")
-            page.click("#query-run")
-            expect(page.locator("#results tbody tr").first).to_be_visible()
-            expect(page.locator("#results")).to_contain_text("Summons")
-            expect(page.locator("#query-status")).to_have_text("11 rows")
-            page.locator("#results tbody tr", has_text="Summons").first.click()
-            expect(page.locator("#evidence .quote")).to_have_text(QUOTE)
-
-            # a bad parameter: the message names it
-            page.fill("#query-fields input[name=actor]", "} ; DROP ALL ; {")
-            page.click("#query-run")
-            expect(page.locator("#query-status")).to_contain_text("parameter actor")
-
-            # the timeline of KOR
-            page.click("button.tab[data-view=timeline]")
-            page.fill("#timeline-actor", "KOR")
-            page.click("#timeline-run")
-            items = page.locator("#timeline .tl-item")
-            expect(items.first).to_be_visible()
-            expect(page.locator("#timeline")).to_contain_text("Summons")
-            expect(page.locator("#timeline")).to_contain_text(QUOTE)
-            dates = items.locator(".tl-date").all_inner_texts()
-            assert dates[:2] == ["2024-W42", "2024-10-21"]  # by first day; undated last
-
-            # the graph: click the summons edge, see its sentence and source
-            page.click("button.tab[data-view=graph]")
-            page.select_option("#graph-form select[name=status]", "any")
-            page.click("#graph-run")
-            edge = f'#graph .edge[data-event="{SUMMONS}"] path.line'
-            expect(page.locator(edge)).to_be_visible()
-            for code in ("KOR", "RUS", "PRK"):
-                expect(page.locator("#graph .node text", has_text=code)).to_have_count(1)
-            page.click("#evidence h2")  # reset the panel's focus; nothing selected yet
-            _click_on_path(page, edge)
-            expect(page.locator("#evidence .quote")).to_have_text(QUOTE)
-            expect(page.locator("#evidence")).to_contain_text("Reuters")
-            expect(page.locator("#evidence")).to_contain_text("characters 409–498")
-            expect(page.locator(f'#graph .edge.selected[data-event="{SUMMONS}"]')).to_have_count(1)
-            page.screenshot(path=str(ROOT / "docs" / "screenshot.png"))
-            assert problems == []
+            yield page, problems
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_web_page_in_chromium(server: Server) -> None:
+    with _chromium_page() as (page, problems):
+        from playwright.sync_api import expect
+
+        page.goto(server.url + "/")
+
+        # the page opens on who did what, latest first
+        expect(page.locator("#query-name")).to_have_value("who-did-what")
+        expect(page.locator("#results tbody tr").first).to_be_visible()
+        first_dates = page.locator("#results tbody tr td:nth-child(7)").all_inner_texts()
+        dated = [d for d in first_dates if d]
+        assert dated and dated[0] >= dated[-1], first_dates
+
+        # a CONSTRUCT in the Queries tab: its triples, and a Turtle download
+        page.select_option("#query-name", "export-selection")
+        page.fill("#query-fields input[name=actor]", "KOR")
+        page.click("#query-run")
+        expect(page.locator("#query-status")).to_contain_text("triples")
+        expect(page.locator("#results thead")).to_contain_text("predicate")
+        expect(page.locator("#results")).to_contain_text("Summons")
+        assert "format=turtle" in (page.locator("#query-link").get_attribute("href") or "")
+
+        # a named query, its form made from the #+ metadata
+        page.select_option("#query-name", "who-did-what")
+        expect(page.locator("#query-fields select[name=status]")).to_have_value("reported")
+        page.select_option("#query-fields select[name=status]", "any")
+        page.click("#query-run")
+        expect(page.locator("#results tbody tr").first).to_be_visible()
+        expect(page.locator("#results")).to_contain_text("Summons")
+        expect(page.locator("#query-status")).to_have_text("11 rows")
+        page.locator("#results tbody tr", has_text="Summons").first.click()
+        expect(page.locator("#evidence .quote")).to_have_text(QUOTE)
+
+        # a bad parameter: the message names it
+        page.fill("#query-fields input[name=actor]", "} ; DROP ALL ; {")
+        page.click("#query-run")
+        expect(page.locator("#query-status")).to_contain_text("parameter actor")
+
+        # the timeline of KOR
+        page.click("button.tab[data-view=timeline]")
+        page.fill("#timeline-actor", "KOR")
+        page.click("#timeline-run")
+        items = page.locator("#timeline .tl-item")
+        expect(items.first).to_be_visible()
+        expect(page.locator("#timeline")).to_contain_text("Summons")
+        expect(page.locator("#timeline")).to_contain_text(QUOTE)
+        dates = items.locator(".tl-date").all_inner_texts()
+        assert dates[:2] == ["2024-W42", "2024-10-21"]  # by first day; undated last
+
+        # the graph: click the summons edge, see its sentence and source
+        page.click("button.tab[data-view=graph]")
+        page.select_option("#graph-form select[name=status]", "any")
+        page.click("#graph-run")
+        edge = f'#graph .edge[data-event="{SUMMONS}"] path.line'
+        expect(page.locator(edge)).to_be_visible()
+        for code in ("KOR", "RUS", "PRK"):
+            expect(page.locator("#graph .node text", has_text=code)).to_have_count(1)
+        page.click("#evidence h2")  # reset the panel's focus; nothing selected yet
+        _click_on_path(page, edge)
+        expect(page.locator("#evidence .quote")).to_have_text(QUOTE)
+        expect(page.locator("#evidence")).to_contain_text("Reuters")
+        expect(page.locator("#evidence")).to_contain_text("characters 409–498")
+        expect(page.locator(f'#graph .edge.selected[data-event="{SUMMONS}"]')).to_have_count(1)
+        page.screenshot(path=str(ROOT / "docs" / "screenshot.png"))
+        assert problems == []
 
 
 @pytest.fixture(scope="module")
@@ -690,49 +699,42 @@ def map_server(tmp_path_factory: pytest.TempPathFactory):
 def test_map_in_chromium(map_server: Server) -> None:
     """Events at their places on offline country outlines, coloured by type, claims hollow;
     filters as in the other views; a click shows the evidence and the source."""
-    from playwright.sync_api import expect, sync_playwright
-
     places = bindings(map_server.request("GET", "/api/query/places?status=any&format=json"))
     with_point = [b for b in places if b.get("latitude", {}).get("value")]
     seoul = [b for b in with_point if b["place"]["value"] == "https://w3id.org/dyad/id/place/seoul"]
     assert seoul and len(with_point) > 30  # the seed's events in Seoul and GDELT's around the world
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            problems: list[str] = []
-            page.on("pageerror", lambda exc: problems.append(str(exc)))
-            page.goto(map_server.url + "/#map")
-            expect(page.locator("#map .country").first).to_be_attached()
-            assert page.locator("#map .country").count() > 150  # Natural Earth's countries
-            expect(page.locator("#map-status")).to_contain_text("events at")
-            reported = page.locator("#map .event").count()
-            page.select_option("#map-form select[name=status]", "any")
-            page.click("#map-run")
-            expect(page.locator("#map .event")).to_have_count(len(with_point))
-            assert reported < len(with_point)  # the seed's claims only with status=any
-            claims = page.locator("#map .event.claim")
-            assert claims.count() == sum(1 for b in with_point if b["status"]["value"] != "reported") > 0
-            # coloured by type: a summons is drawn in the summons colour
-            summons = page.locator('#map .event[data-type="Summons"]').first
-            assert summons.get_attribute("fill") == "#1f77b4"
-            summons.click()
-            expect(page.locator("#evidence .quote").first).to_contain_text("Rusia")
-            # a filter narrows the points; a GDELT event shows its source page
-            page.fill("#map-form input[name=actor]", "TUR")
-            page.click("#map-run")
-            expect(page.locator("#map-status")).to_contain_text("events at")
-            codes = lambda b: {c for k in ("agents", "targets") for c in b.get(k, {}).get("value", "").split("; ")}  # noqa: E731
-            turkey = [b for b in with_point if "TUR" in codes(b)]
-            expect(page.locator("#map .event")).to_have_count(len(turkey))
-            page.locator("#map .event").first.click()
-            expect(page.locator("#evidence .source a").first).to_have_attribute("href", re.compile(r"^https?://"))
-            expect(page.locator("#evidence .report-status").first).to_contain_text("coded by GDELT")
-            page.fill("#map-form input[name=actor]", "")
-            page.click("#map-run")
-            expect(page.locator("#map .event")).to_have_count(len(with_point))
-            page.locator('#map .event[data-type="Summons"]').first.click()
-            page.screenshot(path=str(ROOT / "docs" / "map.png"))
-            assert problems == []
-        finally:
-            browser.close()
+    with _chromium_page() as (page, problems):
+        from playwright.sync_api import expect
+
+        page.goto(map_server.url + "/#map")
+        expect(page.locator("#map .country").first).to_be_attached()
+        assert page.locator("#map .country").count() > 150  # Natural Earth's countries
+        expect(page.locator("#map-status")).to_contain_text("events at")
+        reported = page.locator("#map .event").count()
+        page.select_option("#map-form select[name=status]", "any")
+        page.click("#map-run")
+        expect(page.locator("#map .event")).to_have_count(len(with_point))
+        assert reported < len(with_point)  # the seed's claims only with status=any
+        claims = page.locator("#map .event.claim")
+        assert claims.count() == sum(1 for b in with_point if b["status"]["value"] != "reported") > 0
+        # coloured by type: a summons is drawn in the summons colour
+        summons = page.locator('#map .event[data-type="Summons"]').first
+        assert summons.get_attribute("fill") == "#1f77b4"
+        summons.click()
+        expect(page.locator("#evidence .quote").first).to_contain_text("Rusia")
+        # a filter narrows the points; a GDELT event shows its source page
+        page.fill("#map-form input[name=actor]", "TUR")
+        page.click("#map-run")
+        expect(page.locator("#map-status")).to_contain_text("events at")
+        codes = lambda b: {c for k in ("agents", "targets") for c in b.get(k, {}).get("value", "").split("; ")}  # noqa: E731
+        turkey = [b for b in with_point if "TUR" in codes(b)]
+        expect(page.locator("#map .event")).to_have_count(len(turkey))
+        page.locator("#map .event").first.click()
+        expect(page.locator("#evidence .source a").first).to_have_attribute("href", re.compile(r"^https?://"))
+        expect(page.locator("#evidence .report-status").first).to_contain_text("coded by GDELT")
+        page.fill("#map-form input[name=actor]", "")
+        page.click("#map-run")
+        expect(page.locator("#map .event")).to_have_count(len(with_point))
+        page.locator('#map .event[data-type="Summons"]').first.click()
+        page.screenshot(path=str(ROOT / "docs" / "map.png"))
+        assert problems == []
