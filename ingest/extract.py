@@ -402,6 +402,8 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
             after = [a for a in after if a[0] < rel and not roles.locative(doc, a[0], w)]
             # "pertemuan keduanya", "talks between envoys of the two countries": the story's pair
             agents = roles.with_conjuncts(sent, after[0]) if after else roles.group_ref(doc, sent, i, min(rel, j + 7), w)
+            if after and len({a.code for a in agents}) < 2 and w.ending_at(doc, j, "between", i):
+                agents = roles.parties_listed(doc, sent, after[0], min(rel, cl_hi), w)
         visit_end = after[0][1] if after and trig.type == "Consultation" and not trig.pair else None
     else:
         adjunct = roles.participial(doc, sent, i, w)

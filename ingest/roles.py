@@ -374,6 +374,27 @@ def with_conjuncts(sent: Sent, first: tuple[int, int, ActorMention]) -> list[Act
         end = nxt[1]
 
 
+def parties_listed(doc: Doc, sent: Sent, first: tuple[int, int, ActorMention], hi: int,
+                   w: Words) -> list[ActorMention]:
+    """The parties a "between" list names, each with its own title: "a call between Seoul's special
+    representative Kim, with his counterpart from Japan, and the US special representative for
+    North Korea": every state named up to the clause end, but for a portfolio ("for North Korea")
+    and a place ("in Tokyo"); a counterpart's state ("counterpart from Japan") is a party."""
+    out = [first[2]]
+    for a in sent.mentions:
+        if not first[1] <= a[0] < hi or not coded(a[2]) or a[2].kind != "state":
+            continue
+        # "for Sudan" before the mention or closing it ("the envoy for South Sudan" read as one
+        # mention): only capitalised words between the portfolio word and the mention's end
+        if any(w.ending_at(doc, k, "portfolio", first[1]) and all(doc[x].text[:1].isupper() for x in range(k, a[1]))
+               for k in range(max(first[1], a[0] - 2), a[1])):
+            continue
+        if locative(doc, a[0], w) and not w.ending_at(doc, a[0], "counterpart_from", first[1]):
+            continue
+        out.append(a[2])
+    return out
+
+
 def envoys_listed(sent: Sent, envoy: tuple[int, int, ActorMention]) -> list[ActorMention]:
     """An envoy and the states listed with it: "the Swedish and Dutch ambassadors", "the envoys
     of the US, UK and Canada", "Ambassadors from the US, Netherlands ... and Italy"."""

@@ -51,3 +51,5 @@ def test_event_case(case: dict) -> None:
                     return False
             return True
         assert any(fits(r) for r in rows), f"{want} not in {rows}"
+    if case.get("only"):  # the listed events and no others
+        assert len(rows) == len(case["events"]), rows
