@@ -378,21 +378,45 @@ def parties_listed(doc: Doc, sent: Sent, first: tuple[int, int, ActorMention], h
                    w: Words) -> list[ActorMention]:
     """The parties a "between" list names, each with its own title: "a call between Seoul's special
     representative Kim, with his counterpart from Japan, and the US special representative for
-    North Korea": every state named up to the clause end, but for a portfolio ("for North Korea")
-    and a place ("in Tokyo"); a counterpart's state ("counterpart from Japan") is a party."""
+    North Korea". A party opens a list item: it follows a comma, "and" or "with" with at most a
+    determiner, a possessive or capitalised title words between, or it is a counterpart's state
+    ("counterpart from Japan"). Not a portfolio ("for North Korea"); the list ends at the first
+    comma after its last "and" (", Russia said")."""
     out = [first[2]]
+    # where the item after the list's "and" ends; an "and" between capitalised words is a title's
+    # ("Perwakilan Khusus untuk Urusan Perdamaian dan Keamanan")
+    joiner = next((k for k in range(first[1], hi) if w.at(doc, k, "pair_joiners", k, k + 1) and not (
+        doc[k - 1].text[:1].isupper() and k + 1 < len(doc) and doc[k + 1].text[:1].isupper())), None)
+    last = None if joiner is None else next((k for k in range(joiner, hi) if doc[k].text == ","), hi)
     for a in sent.mentions:
-        if not first[1] <= a[0] < hi or not coded(a[2]) or a[2].kind != "state":
+        if not first[1] <= a[0] < hi or not coded(a[2]) or (last is not None and a[0] > last):
             continue
         # "for Sudan" before the mention or closing it ("the envoy for South Sudan" read as one
         # mention): only capitalised words between the portfolio word and the mention's end
         if any(w.ending_at(doc, k, "portfolio", first[1]) and all(doc[x].text[:1].isupper() for x in range(k, a[1]))
                for k in range(max(first[1], a[0] - 2), a[1])):
             continue
-        if locative(doc, a[0], w) and not w.ending_at(doc, a[0], "counterpart_from", first[1]):
-            continue
-        out.append(a[2])
+        opens = _opens_item(doc, a[0], first[1], w)
+        if w.ending_at(doc, a[0], "counterpart_from", first[1]) or opens:
+            out.append(a[2])
+        if opens == "joiner" and last is None:
+            last = next((k for k in range(a[1], hi) if doc[k].text == ","), hi)
     return out
+
+
+def _opens_item(doc: Doc, i: int, lo: int, w: Words) -> str | None:
+    """What opens the list item at token i: "comma", "joiner" ("and"), "with"; None when i is inside one."""
+    k = i
+    while k > lo and k > i - 4 and (doc[k - 1].text[:1].isupper() or w.at(doc, k - 1, "determiners", k - 1, k)
+                                    or w.at(doc, k - 1, "possessives", k - 1, k)):
+        k -= 1
+    if k <= lo:
+        return None
+    if doc[k - 1].text == ",":
+        return "comma"
+    if w.ending_at(doc, k, "pair_joiners", lo):
+        return "joiner"
+    return "with" if w.ending_at(doc, k, "with", lo) else None
 
 
 def envoys_listed(sent: Sent, envoy: tuple[int, int, ActorMention]) -> list[ActorMention]:
