@@ -306,9 +306,21 @@ def _number(doc: Doc, lo: int, hi: int, w: Words) -> int | None:
     return None
 
 
-def _subject_agents(doc: Doc, sent: Sent, i: int, w: Words, matcher: PhraseMatcher) -> list[ActorMention]:
-    """The sentence subject, for a verb without its own: the agent of the sentence's first verb,
-    or, after "but"/"tetapi", the subject of that clause ("..., but China insisted ... and ordered")."""
+def _mutual(trig: _Trigger, sent: Sent, events: list[EventMention]) -> bool:
+    """Talks or an accord right after the story told the last pair of states acting together: a
+    "they" (roles.pronoun_subject) is that pair, not whoever else "they" might be (troops)."""
+    if not (trig.symmetric or trig.type == "Consultation") or not events or len(sent.pair) < 2:
+        return False
+    last = events[-1]
+    return last.type in (DY.Consultation, DY.Agreement) and \
+        {a.code for a in [*last.agents, *last.targets]} == {a.code for a in sent.pair}
+
+
+def _subject_agents(doc: Doc, sent: Sent, i: int, w: Words, matcher: PhraseMatcher,
+                    mutual: bool = False) -> list[ActorMention]:
+    """The sentence subject, for a verb without its own: the agent of the sentence's first verb
+    (a pronoun's too: "They discussed ... and agreed to"), or, after "but"/"tetapi", the subject of
+    that clause ("..., but China insisted ... and ordered")."""
     turn = [k for k in range(sent.lo, i) if w.at(doc, k, "contrast", sent.lo, i)]
     if turn:
         k = turn[-1] + w.at(doc, turn[-1], "contrast", sent.lo, i)
@@ -317,7 +329,7 @@ def _subject_agents(doc: Doc, sent: Sent, i: int, w: Words, matcher: PhraseMatch
             return [subject[0][2]]
     head = _first_verb(doc, sent, w, matcher)
     if head is not None and head < i:
-        return roles.agents_left(doc, sent, head, sent.lo, w)
+        return roles.agents_left(doc, sent, head, sent.lo, w) or roles.pronoun_subject(doc, sent, head, w, mutual=mutual)
     return []
 
 
@@ -423,16 +435,20 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
                 agents = roles.opening_subject(sent)
             coordinated = bool(agents)
     if not trig.nominal and not agents and not passive and not owners:
-        agents = roles.pronoun_subject(doc, sent, i, w)
+        agents = roles.pronoun_subject(doc, sent, i, w, mutual=_mutual(trig, sent, events))
     if not trig.nominal and not agents and not passive and not owners:
         conj = roles.after_coordinator(doc, sent, i, w)
         agents = [] if conj else roles.agents_left(doc, sent, i, cl_lo, w)
         if agents and agents[0].text.lower() in {" ".join(p) for p in w.sets.get("first_person", ())}:
             agents = []
-        if not agents and (cl_lo == sent.lo or doc[cl_lo - 1].text != '"'):
+        # a clause opened by a quote is the quote's speaker's (below); one after a quoted phrase
+        # ('a "positive atmosphere" and agreed to') is the sentence's
+        in_quote = cl_lo > sent.lo and doc[cl_lo - 1].text in ('"', "“") \
+            and sum(doc[k].text in roles.QUOTES for k in range(sent.lo, cl_lo)) % 2 == 1
+        if not agents and not in_quote:
             if conj or cl_lo == sent.lo or _in_demand_complement(doc, sent, cl_lo, w):
                 # a verb without its own subject ("... memanggil X dan mendesak ..."): the sentence subject
-                agents = _subject_agents(doc, sent, i, w, matcher)
+                agents = _subject_agents(doc, sent, i, w, matcher, _mutual(trig, sent, events))
                 coordinated = bool(agents)
             elif not w.ending_at(doc, cl_lo, "complementizers") and not w.ending_at(doc, cl_lo, "contrast"):
                 # "Rutte, setelah panggilan telepon ...": the subject before the clause (not after "but")
@@ -622,6 +638,9 @@ def _date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None) -> D
     trailing = roles.trailing_time(doc, sent, i, w)
     if trailing is not None:
         return trailing
+    named = _after_names(doc, sent, hi, w)
+    if named is not None:
+        return named
     if _place(doc, i + 1, hi, w) is None:
         return None
     # "met X at the palace in Jakarta, on Wednesday" / "di Istana Merdeka, Jakarta, pada hari Rabu":
@@ -637,6 +656,33 @@ def _date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None) -> D
                 return starts[x].value
         while k < sent.hi and doc[k].text[:1].isupper():
             k += 1
+    return None
+
+
+def _after_names(doc: Doc, sent: Sent, hi: int, w: Words) -> DateValue | None:
+    """"talks between the envoys of the two countries, Narayanan and Dai, in New Delhi on Sunday.":
+    after the clause's comma, the names it lists (and where they met), then the time that ends
+    the sentence or its clause, is the clause's."""
+    k = hi
+    if k >= sent.hi or doc[k].text != ",":
+        return None
+    k, names = k + 1, 0
+    while k < sent.hi:
+        if doc[k].is_alpha and doc[k].text[:1].isupper() and not roles.is_time(sent, k):
+            k, names = k + 1, names + 1
+        elif (doc[k].text == "," or w.at(doc, k, "pair_joiners", k, k + 1)) and k + 1 < sent.hi \
+                and doc[k + 1].text[:1].isupper() and not roles.is_time(sent, k + 1):
+            k += 1
+        elif (n := w.at(doc, k, "place", k, sent.hi)) and k + n < sent.hi and doc[k + n].text[:1].isupper():
+            k += n
+        else:
+            break
+    if names < 2:
+        return None
+    for a, b, m in sent.times:
+        if m.value is not None and (a == k or (a == k + 1 and doc[k].lower_ in ("on", "pada"))) \
+                and (b >= sent.hi or doc[b].is_punct):
+            return m.value
     return None
 
 

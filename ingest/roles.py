@@ -236,12 +236,16 @@ def opening_subjects(doc: Doc, sent: Sent, w: Words) -> list[ActorMention]:
     return with_conjuncts(sent, first) if first is not None else []
 
 
-def pronoun_subject(doc: Doc, sent: Sent, i: int, w: Words) -> list[ActorMention]:
+def pronoun_subject(doc: Doc, sent: Sent, i: int, w: Words, *, mutual: bool = False) -> list[ActorMention]:
     """"Dia mendesak Filipina ...", "He urged ...": a pronoun right before the verb stands for the
-    actor the story last named acting (in an earlier sentence)."""
+    actor the story last named acting (in an earlier sentence). Of an act done together (mutual:
+    talks, an accord), "They agreed ...", "Mereka membahas ..." stand for the story's last pair."""
     k = i - 1
     while k >= sent.lo and (w.at(doc, k, "adverbs", sent.lo, i) or is_time(sent, k)):
         k -= 1
+    if mutual and k >= sent.lo and w.at(doc, k, "plural_pronouns", k, i) == 1 and len(sent.pair) >= 2 \
+            and not any(a[1] == k for a in sent.mentions):
+        return list(sent.pair)
     personal = k >= sent.lo and w.at(doc, k, "pronouns", k, i) == 1
     if k < sent.lo or not (personal or w.at(doc, k, "speaker_pronouns", k, i) == 1):
         return []
@@ -357,7 +361,7 @@ def _speaker_after(doc: Doc, sent: Sent, k: int, w: Words, reach: int = 80) -> l
     return []
 
 
-_QUOTES = frozenset({'"', "“", "”"})
+_QUOTES = QUOTES = frozenset({'"', "“", "”"})
 _QUOTE_ENDS = frozenset({",", '"', "”", "'"})
 
 
