@@ -1,17 +1,21 @@
-"""``python -m benchmarks [--sizes 10k,100k] [--repeat N] [--out FILE]``: Dyad against rdflib + pySHACL.
+"""``python -m benchmarks [--sizes 10k,100k] [--repeat N] [--out FILE]``: Dyad against DuckDB and rdflib + pySHACL.
 
 For each size (smallest first): generate the data (benchmarks/generate.py, in a process of its
 own; cached in --data until the generator, ontology or registry change), then measure, each step
 in a process of its own (benchmarks/steps.py):
 
-- load: Dyad (``Store.bulk_load`` into an on-disk store, with ``dyg:derived`` computed) and raw
-  pyoxigraph ``bulk_load`` of the same file (the floor). Both use several threads, so they run
-  alone, one after the other;
+- load: Dyad (``Store.bulk_load`` into an on-disk store, with ``dyg:derived`` computed), raw
+  pyoxigraph ``bulk_load`` of the same file (the floor), and DuckDB reading the flat event table
+  (``events.csv``: the same events, one row per event x agent x target) into an on-disk
+  database. All three use several threads, so they run alone, one after the other;
 - then two lanes at the same time, one core each (every step in them is single-threaded):
-  Dyad's remaining steps in the foreground, and the baseline worker in the background, which
-  loads the same triples plus the summaries into ``rdflib.Graph`` and runs its steps;
+  Dyad's remaining steps and then DuckDB's queries (``SET threads=1``) in the foreground, and the
+  baseline worker in the background, which loads the same triples plus the summaries into
+  ``rdflib.Graph`` and runs its steps;
 - each named query (median and p95 over up to --repeat runs, fewer when a query's runs pass
-  --budget seconds): Dyad's store against rdflib's SPARQL engine on the same, bound, query text;
+  --budget seconds): Dyad's store against DuckDB running the same question as SQL
+  (benchmarks/sql/NAME.sql, the same parameters bound; answers compared by row count and a digest
+  of every cell) and against rdflib's SPARQL engine on the same, bound, query text;
 - full validation: Dyad checks each source with its neighbourhood (gate.check, in chunks), the
   baseline runs pySHACL over the whole graph;
 - a 100-event submission: gate.check against the store, and pySHACL over the whole graph plus the
@@ -51,7 +55,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.generate import SIZES, fingerprint
-from benchmarks.steps import QUERIES, query_params
+from benchmarks.steps import QUERIES, query_file, query_params
 
 ROOT = Path(__file__).resolve().parent.parent
 GDELT = ROOT / "tests" / "data" / "gdelt" / "20150218230000.export.CSV.zip"
@@ -63,10 +67,12 @@ MEMORY_SHARE = 0.6
 # Dyad's loads are what the other steps need; the limit only guards against a hang (1M events:
 # ~10 minutes expected here).
 LOAD_LIMIT_FACTOR = 6
+BASELINE_SPARED = {"query dyads, one year": "not run: compared with DuckDB only (rdflib's dyads is the whole-graph row)"}
 PYSHACL_FULL = "validate whole graph, pySHACL engine"
 PYSHACL_SUBMISSION = "validate 100-event submission, pySHACL engine"
-CONCURRENCY_NOTE = ("Loads ran alone; after them the baseline ran on the other core at the same time as "
-                    "Dyad's other steps (one core each, every step in both single-threaded)")
+CONCURRENCY_NOTE = ("Loads (Dyad's, raw pyoxigraph's, DuckDB's) ran alone; after them the baseline ran on the other "
+                    "core at the same time as Dyad's other steps and then DuckDB's queries (one core each, every "
+                    "step in both single-threaded; DuckDB with SET threads=1)")
 TWO_AT_ONCE_NOTE = "; once Dyad's side was done, the baseline ran two of its steps at a time, one core each"
 
 
@@ -275,7 +281,7 @@ def environment() -> dict[str, Any]:
     except OSError:
         pass
     versions = {}
-    for pkg in ("pyoxigraph", "rdflib", "pyshacl", "pyshacl-turbo", "spacy"):
+    for pkg in ("pyoxigraph", "rdflib", "pyshacl", "pyshacl-turbo", "spacy", "duckdb"):
         try:
             versions[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
@@ -318,6 +324,12 @@ class Measuring:
             r = rows[f"query {q}"]
             if "rows" in r["dyad"] and "rows" in r.get("baseline", {}):
                 r["same_rows"] = r["dyad"]["rows"] == r["baseline"]["rows"]
+            d, k = r["dyad"], r.get("duckdb", {})
+            if "digest" in d and "digest" in k:  # the same question answered: every cell compared
+                r["same_answer_duckdb"] = d["rows"] == k["rows"] and d["digest"] == k["digest"]
+                if not r["same_answer_duckdb"]:
+                    print(f"[{size['label']}] WARNING: DuckDB's answer to {q} differs from Dyad's "
+                          f"({d['rows']} vs {k['rows']} rows, digest {d['digest']} vs {k['digest']})", flush=True)
         print(f"[{size['label']}] done: wall {size['wall_seconds']:.0f} s (generate {size['generate_seconds']:.0f} s, "
               f"loads {size['load_seconds']:.0f} s alone, then Dyad {size['dyad_seconds']:.0f} s | "
               f"baseline {size.get('baseline_seconds') or 0:.0f} s)", flush=True)
@@ -353,23 +365,32 @@ def measure(label: str, n: int, data_dir: Path, meta: dict[str, Any], gen_second
 
     rows: dict[str, dict[str, Any]] = {}
     base = {"meta_dir": str(data_dir), "tmp": str(tmp), "store": str(store)}
+    duck = {"db": str(tmp / f"duckdb-{label}.duckdb")}
     t = time.perf_counter()
     # a size's wall time is its generation plus its loads to the end of both sides: waiting for
     # the previous size's baseline belongs to that size
     started = t - gen_seconds
     rows["load"] = {"dyad": _step("dyad_load", {**base, "data": str(data_dir / "sources.nq")}, limit * LOAD_LIMIT_FACTOR)}
     rows["load"]["raw_pyoxigraph"] = _step("raw_load", {**base, "data": str(data_dir / "sources.nq")}, limit * LOAD_LIMIT_FACTOR)
+    # DuckDB's load alone too, with its own thread count (as the two above): the flat table
+    s = time.perf_counter()
+    rows["load"]["duckdb"] = _step("duckdb_load", {**base, **duck, "data": str(data_dir / "events.csv")}, limit)
+    duckdb_seconds = time.perf_counter() - s
     load_seconds = time.perf_counter() - t
     print(f"[{label}] loads done in {load_seconds:.1f} s", flush=True)
 
     params = query_params(meta)
-    keys = [(f"query {q}", "query", {"query": q, "params": params[q], "repeat": rep, "budget": budget}) for q in QUERIES]
+    keys = [(f"query {q}", "query", {"query": query_file(q), "params": params[q], "repeat": rep, "budget": budget}) for q in QUERIES]
     keys += [("validate whole graph", "validate_full", {}), ("validate 100-event submission", "validate_submission", {}),
              ("export turtle", "export", {})]
     jobs = []
     for key, step, extra in keys:
         step_limit = min(limit, opts.query_limit) if step == "query" else limit
         reason, est = job_skip_reason(key, step, n, step_limit, this_run, previous, opts.skip)
+        if key in BASELINE_SPARED:
+            # rdflib needs seconds to minutes per query: the row is measured against DuckDB, the peer
+            # that matters, and make bench stays within its 10 minutes
+            reason, est = BASELINE_SPARED[key], None
         rows[key] = {}
         jobs.append({"key": key, "step": step, **extra, "skip": bool(reason), "reason": reason, "estimate": est,
                      "limit": step_limit})
@@ -391,22 +412,35 @@ def measure(label: str, n: int, data_dir: Path, meta: dict[str, Any], gen_second
         print(f"[{label}] baseline started in the background", flush=True)
 
     t = time.perf_counter()
-    dyad: list[tuple[str, str, dict[str, Any], float]] = [
-        (f"query {q}", "dyad_query", {"query": q, "params": params[q], "repeat": rep, "budget": budget}, limit)
+    # (row, side, step, its arguments, its limit), in the foreground lane, in this order
+    dyad: list[tuple[str, str, str, dict[str, Any], float]] = [
+        (f"query {q}", "dyad", "dyad_query", {"query": query_file(q), "params": params[q], "repeat": rep, "budget": budget}, limit)
         for q in QUERIES]
-    dyad += [("validate whole graph", "dyad_validate_full", {"budget": opts.validate_budget}, limit * 2),
-             ("validate 100-event submission", "dyad_validate_submission", {"repeat": rep, "budget": budget}, limit),
+    dyad += [("validate whole graph", "dyad", "dyad_validate_full", {"budget": opts.validate_budget}, limit * 2),
+             ("validate 100-event submission", "dyad", "dyad_validate_submission", {"repeat": rep, "budget": budget}, limit),
              # the same two with pySHACL alone: what Dyad does without the optional accelerator
-             (PYSHACL_FULL, "dyad_validate_full", {"budget": opts.validate_budget, "engine": "pyshacl"}, limit * 2),
-             (PYSHACL_SUBMISSION, "dyad_validate_submission", {"repeat": rep, "budget": budget, "engine": "pyshacl"}, limit),
-             ("export turtle", "dyad_export", {}, limit),
-             ("ingest", "ingest", {"articles": [str(p) for p in ARTICLES]}, limit),
-             ("import gdelt", "import_gdelt", {"gdelt": str(GDELT), "copies": opts.gdelt_copies}, limit)]
+             (PYSHACL_FULL, "dyad", "dyad_validate_full", {"budget": opts.validate_budget, "engine": "pyshacl"}, limit * 2),
+             (PYSHACL_SUBMISSION, "dyad", "dyad_validate_submission",
+              {"repeat": rep, "budget": budget, "engine": "pyshacl"}, limit),
+             ("export turtle", "dyad", "dyad_export", {}, limit),
+             ("ingest", "dyad", "ingest", {"articles": [str(p) for p in ARTICLES]}, limit),
+             ("import gdelt", "dyad", "import_gdelt", {"gdelt": str(GDELT), "copies": opts.gdelt_copies}, limit)]
+    # DuckDB's queries last, on the same core under the same conditions as Dyad's (the baseline
+    # on the other core, when it runs), one thread each
+    if "rows" in rows["load"]["duckdb"]:
+        dyad += [(f"query {q}", "duckdb", "duckdb_query",
+                  {**duck, "query": query_file(q), "params": params[q], "repeat": rep, "budget": budget}, min(limit, opts.query_limit))
+                 for q in QUERIES]
+    else:
+        for q in QUERIES:
+            rows[f"query {q}"]["duckdb"] = {"skipped": True, "reason": "not run: DuckDB's load failed"}
     try:
-        for key, step, extra, step_limit in dyad:
+        for key, side, step, extra, step_limit in dyad:
             s = time.perf_counter()
-            rows[key]["dyad"] = _step(step, {**base, **extra}, step_limit)
-            print(f"[{label}] dyad {key}: {time.perf_counter() - s:.1f} s", flush=True)
+            rows[key][side] = _step(step, {**base, **extra}, step_limit)
+            if side == "duckdb":
+                duckdb_seconds += time.perf_counter() - s
+            print(f"[{label}] {side} {key}: {time.perf_counter() - s:.1f} s", flush=True)
     except BaseException:
         # the worker has a session of its own, so Ctrl-C in the terminal does not reach it
         if worker is not None:
@@ -415,10 +449,12 @@ def measure(label: str, n: int, data_dir: Path, meta: dict[str, Any], gen_second
     dyad_ended = time.perf_counter()
     dyad_seconds = dyad_ended - t
     shutil.rmtree(store, ignore_errors=True)
-    print(f"[{label}] dyad done in {dyad_seconds:.1f} s", flush=True)
+    for path in (Path(duck["db"]), Path(f"{duck['db']}.wal")):
+        path.unlink(missing_ok=True)
+    print(f"[{label}] dyad done in {dyad_seconds:.1f} s (DuckDB's steps {duckdb_seconds:.1f} s of the run)", flush=True)
     size = {"label": label, "events": meta["events"], "meta": meta, "generate_seconds": gen_seconds,
             "load_seconds": load_seconds, "dyad_seconds": dyad_seconds, "baseline_seconds": None,
-            "rows": rows, "jobs": jobs}
+            "duckdb_seconds": duckdb_seconds, "rows": rows, "jobs": jobs}
     return Measuring(size, started, dyad_ended, worker)
 
 
@@ -492,14 +528,42 @@ def _ratio(row: str, r: dict[str, Any]) -> str:
     return f"{d['median'] / b['median']:.4f} ({b['median'] / d['median']:.0f}x)"
 
 
+def _duck_ratio(r: dict[str, Any]) -> str:
+    """Dyad's time over DuckDB's (above 1: DuckDB is faster), and who is faster by how much."""
+    d, k = r.get("dyad", {}), r.get("duckdb", {})
+    if "median" not in d or "median" not in k or not k["median"]:
+        return "-"
+    x = d["median"] / k["median"]
+    return f"{x:.1f} (DuckDB {x:.0f}x faster)" if x >= 1 else f"{x:.2f} (Dyad {1 / x:.1f}x faster)"
+
+
+def _duck_cell(row: str, r: dict[str, Any]) -> str:
+    k = r.get("duckdb")
+    if not k:
+        return "-"
+    if row == "load" and "median" in k:
+        return (f"{k['rows'] / k['median']:,.0f} rows/s ({k['median']:.2f} s; {k['rows']:,} rows, "
+                f"{k.get('threads', '?')} threads)")
+    text = _cell(row, k)
+    if "same_answer_duckdb" in r:
+        text += ("; same answer" if r["same_answer_duckdb"] else
+                 f"; **DIFFERENT ANSWER** ({k['rows']} rows, Dyad {r['dyad']['rows']})")
+    elif "rows" in k:
+        text += f"; {k['rows']} rows, not compared"
+    return text
+
+
 def _wall(size: dict[str, Any]) -> str:
     if "wall_seconds" not in size:  # results written before the runner timed its sizes
         return ""
     base = size.get("baseline_seconds")
+    duck = size.get("duckdb_seconds")  # None: results written before DuckDB was a peer
     return (f"Wall time {size['wall_seconds']:.0f} s: generation {size['generate_seconds']:.0f} s, loads "
-            f"{size['load_seconds']:.0f} s alone, then Dyad's other steps {size['dyad_seconds']:.0f} s"
+            f"{size['load_seconds']:.0f} s alone, then Dyad's other steps"
+            + (" and DuckDB's queries" if duck is not None else "") + f" {size['dyad_seconds']:.0f} s"
             + (f" and, on the other core at the same time, the baseline {base:.0f} s (its load included)."
-               if base is not None else "; the baseline did not run."))
+               if base is not None else "; the baseline did not run.")
+            + (f" DuckDB's load and queries took {duck:.1f} s of these (their processes included)." if duck is not None else ""))
 
 
 def table(results: dict[str, Any]) -> str:
@@ -516,11 +580,14 @@ def table(results: dict[str, Any]) -> str:
         lines.append("")
         if _wall(size):
             lines += [_wall(size), ""]
-        lines.append("| step | Dyad | baseline (rdflib + pySHACL; the other core, same time) | Dyad/baseline (speed-up) | peak RSS Dyad / baseline |")
-        lines.append("|---|---|---|---|---|")
+        lines.append("| step | Dyad | DuckDB (flat table; queries on one thread) | Dyad/DuckDB | "
+                     "baseline (rdflib + pySHACL; the other core, same time) | Dyad/baseline (speed-up) | "
+                     "peak RSS Dyad / DuckDB / baseline |")
+        lines.append("|---|---|---|---|---|---|---|")
         for row, r in size["rows"].items():
-            d, b = r.get("dyad", {}), r.get("baseline", {})
-            mem = f"{d.get('rss_mb', 0):,.0f} / " + (f"{b['rss_mb']:,.0f} MB" if "rss_mb" in b else "-")
+            d, b, k = r.get("dyad", {}), r.get("baseline", {}), r.get("duckdb", {})
+            mem = " / ".join([f"{d.get('rss_mb', 0):,.0f}", f"{k['rss_mb']:,.0f}" if "rss_mb" in k else "-",
+                              f"{b['rss_mb']:,.0f} MB" if "rss_mb" in b else "- MB"])
             note = ""
             if "same_report" in r:
                 note = "; same report" if r["same_report"] else "; REPORTS DIFFER"
@@ -528,10 +595,12 @@ def table(results: dict[str, Any]) -> str:
                 note = f"; rows differ ({d['rows']} vs {b['rows']})"
             elif "rows" in d:
                 note += f"; {d['rows']} rows"
-            lines.append(f"| {row} | {_cell(row, d)}{note} | {_cell(row, b)} | {_ratio(row, r)} | {mem} |")
+            lines.append(f"| {row} | {_cell(row, d)}{note} | {_duck_cell(row, r)} | {_duck_ratio(r)} | "
+                         f"{_cell(row, b)} | {_ratio(row, r)} | {mem} |")
             if row == "load" and "median" in r.get("raw_pyoxigraph", {}):
                 raw = r["raw_pyoxigraph"]
-                lines.append(f"| load: raw pyoxigraph bulk_load (floor) | {_cell('load', raw)} | | Dyad/raw {d['median'] / raw['median']:.2f} | {raw.get('rss_mb', 0):,.0f} MB |")
+                lines.append(f"| load: raw pyoxigraph bulk_load (floor) | {_cell('load', raw)} | | | | "
+                             f"Dyad/raw {d['median'] / raw['median']:.2f} | {raw.get('rss_mb', 0):,.0f} MB |")
     return "\n".join(lines)
 
 
@@ -573,10 +642,15 @@ def main(argv: list[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(table(results))
+    differ = [f"{s['label']} {key}" for s in results["sizes"] for key, r in s["rows"].items()
+              if r.get("same_answer_duckdb") is False]
+    if differ:
+        print("\nWARNING: DuckDB's answer differs from Dyad's: " + ", ".join(differ))
     wall = results["wall_seconds"]
     print(f"\nwall time {wall:.0f} s ({wall / 60:.1f} min); "
-          + ", ".join(f"{s['label']} {s['wall_seconds']:.0f} s (Dyad {s['load_seconds'] + s['dyad_seconds']:.0f} s, "
-                      f"baseline {s['baseline_seconds'] or 0:.0f} s)" for s in results["sizes"]))
+          + ", ".join(f"{s['label']} {s['wall_seconds']:.0f} s (Dyad {s['load_seconds'] + s['dyad_seconds']:.0f} s "
+                      f"with DuckDB's {s['duckdb_seconds']:.0f} s, baseline {s['baseline_seconds'] or 0:.0f} s)"
+                      for s in results["sizes"]))
     print(f"written to {out}")
     return 0
 

@@ -28,12 +28,17 @@ Files written by :func:`generate` into ``out_dir``:
   summaries ``dyg:derived`` would hold, computed here independently) as one graph, which is what
   a plain rdflib user loads into ``rdflib.Graph``;
 - ``derived.nt``: the summaries alone (to check the store's bulk computation against);
+- ``events.csv``: the same events as a data engineer's flat table (DuckDB's input; see
+  :data:`FLAT_COLUMNS`): one row per event x agent x target, with the summaries (status, report
+  count, first source) and what the named queries ask for, computed here from the generator's own
+  records, not from Dyad's store;
 - ``meta.json``: counts, the actor and year the queries ask about, and the submission IRIs.
 """
 
 from __future__ import annotations
 
 import bisect
+import csv
 import hashlib
 import json
 import random
@@ -129,6 +134,31 @@ class Zipf:
         return bisect.bisect_left(self.cum, self.rng.random() * self.total)
 
 
+# The flat event table (events.csv), one row per event x agent x target, as a data engineer
+# holding GDELT-style events would lay it out for a columnar engine (benchmarks/sql/load.sql):
+# codes rather than graph paths, the per-event summaries precomputed (as GDELT's NumSources and
+# SOURCEURL are), dates as the text given plus the days they span. An empty field is NULL.
+FLAT_COLUMNS = (
+    "event",         # the event's IRI
+    "type",          # its class's local name (Statement, Summons, ...)
+    "agent",         # the agent's IRI
+    "agent_code",    # its code: a state's own, else the state it acts for
+    "target",        # the target's IRI (empty: none)
+    "target_code",
+    "date",          # as reported: 2020-03-04, 2020-W10, 2020-03 or 2020 (empty: undated)
+    "precision",     # day, week, month, year
+    "start_date",    # the first and last day the date spans
+    "end_date",
+    "status",        # across its reports, the strongest: reported > alleged > unconfirmed > hypothetical
+    "reports",       # how many sources report it
+    "first_source",  # the IRI of the source of its earliest report (by publication time)
+    "evidence",      # the quote of that report's evidence
+    "claimants",     # the codes of its reports' claimants, ";"-separated (empty: none)
+    "about",         # a denial's denied event (its IRI)
+    "place",         # where it happened (a code or a place name; the generator gives none)
+)
+
+
 def _choice(shares: list, rng: random.Random):  # noqa: ANN001
     x, acc = rng.random(), 0.0
     for value, share in shares:
@@ -170,7 +200,7 @@ def fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Event:
     iri: str
     cls: URIRef
@@ -178,6 +208,12 @@ class _Event:
     target: int | None
     start: date | None
     sources: list[tuple[str, URIRef, datetime]]  # (source IRI, status, issued UTC)
+    # for the flat table: the date's precision and last day, what a denial is about, the
+    # claimants (actor indexes) its reports name
+    precision: str | None = None
+    end: date | None = None
+    about: str | None = None
+    claimants: list[int] | None = None
 
 
 class Generator:
@@ -334,22 +370,15 @@ class Generator:
         if cls == DY.TroopDeployment and rng.random() < 0.6:
             ent.append(f"{E} {T['troops']} {nt_lit(str(rng.choice((200, 500, 1500, 3000, 10000))), str(XSD.integer))}")
         start = None
+        precision = end = None
         if when is not None:
             precision, start, end = when
-            if precision == "day":
-                text = start.isoformat()
-            elif precision == "week":
-                y, w, _ = start.isocalendar()
-                text = f"{y:04d}-W{w:02d}"
-            elif precision == "month":
-                text = start.strftime("%Y-%m")
-            else:
-                text = f"{start.year:04d}"
+            text = _date_text(precision, start)
             ent.append(f"{E} {T['date']} {nt_lit(text, str(DATE_TYPE[precision]))}")
             ent.append(f"{E} {T['precision']} {nt_iri(str(PRECISION_IRI[precision]))}")
             ent.append(f"{E} {T['start']} {nt_lit(start.isoformat(), XSD_DATE)}")
             ent.append(f"{E} {T['end']} {nt_lit(end.isoformat(), XSD_DATE)}")
-        ev = _Event(iri, cls, agent, target, start, [])
+        ev = _Event(iri, cls, agent, target, start, [], precision, end, about.iri if about is not None else None)
         self.events.append(ev)
         return self._report(src, moment, ev, own, offset, repeat=False)
 
@@ -361,7 +390,7 @@ class Generator:
             status = DY.Reported  # later sources often confirm
         report = str(ID[f"report/{_h(ev.iri, src)}"])
         R = nt_iri(report)
-        quote = f"{self.label(ev.agent)} {VERBS[ev.cls]} {self.label(ev.target) if ev.target is not None else 'the press'}"
+        quote = self.quote(ev)
         begin, end = offset, offset + len(quote)
         evidence = nt_iri(f"{report}-e{begin}")
         own += [
@@ -378,25 +407,55 @@ class Generator:
         if status == DY.Alleged or (status != DY.Reported and rng.random() < 0.5):
             claimant = self._actor()
             own.append(f"{R} {T['claimant']} {nt_iri(self.actors[claimant][0])}")
+            if ev.claimants is None:
+                ev.claimants = []
+            ev.claimants.append(claimant)
         if status != DY.Reported and not ev.sources:
             self.recent_claims.append(len(self.events) - 1)  # a new event's first report
         ev.sources.append((src, status, moment))
         self.report_count += 1
         return end + rng.randint(20, 400)
 
+    def quote(self, ev: _Event) -> str:
+        """The evidence quote of each of the event's reports."""
+        return f"{self.label(ev.agent)} {VERBS[ev.cls]} {self.label(ev.target) if ev.target is not None else 'the press'}"
+
+    @staticmethod
+    def summary(ev: _Event) -> tuple[URIRef, int, str]:
+        """(status across its reports, how many sources report it, the source of the earliest report)."""
+        best = min((st for _, st, _ in ev.sources), key=RANK.__getitem__)
+        first = min(ev.sources, key=lambda s: (s[2], s[0]))[0]
+        return best, len({s for s, _, _ in ev.sources}), first
+
     def derived_lines(self) -> Iterator[str]:
         """The summaries the store keeps in dyg:derived, computed independently of the store."""
         for ev in self.events:
             E = nt_iri(ev.iri)
-            best = min((st for _, st, _ in ev.sources), key=RANK.__getitem__)
-            first = min(ev.sources, key=lambda s: (s[2], s[0]))[0]
+            best, n_reports, first = self.summary(ev)
             yield f"{E} {T['status']} {nt_iri(str(best))}"
-            yield f"{E} {T['reportCount']} {nt_lit(str(len({s for s, _, _ in ev.sources})), str(XSD.integer))}"
+            yield f"{E} {T['reportCount']} {nt_lit(str(n_reports), str(XSD.integer))}"
             yield f"{E} {T['firstSource']} {nt_iri(first)}"
             # every generated actor has one code: a state its own, the others their state's
             yield f"{E} {T['agentCode']} {nt_lit(self.code_of[ev.agent])}"
             if ev.target is not None:
                 yield f"{E} {T['targetCode']} {nt_lit(self.code_of[ev.target])}"
+
+    def flat_rows(self) -> Iterator[tuple[str, ...]]:
+        """The flat event table's rows (:data:`FLAT_COLUMNS`), from the generator's own records:
+        one per event (a generated event has one agent and at most one target)."""
+        for ev in self.events:
+            best, n_reports, first = self.summary(ev)
+            target = ev.target
+            yield (
+                ev.iri, ev.cls.rsplit("#", 1)[1],
+                self.actors[ev.agent][0], self.code_of[ev.agent],
+                self.actors[target][0] if target is not None else "", self.code_of[target] if target is not None else "",
+                _date_text(ev.precision, ev.start) if ev.precision else "", ev.precision or "",
+                ev.start.isoformat() if ev.precision else "", ev.end.isoformat() if ev.end else "",
+                best.rsplit("#", 1)[1].lower(), str(n_reports), first, self.quote(ev),
+                ";".join(self.code_of[c] for c in ev.claimants) if ev.claimants else "",
+                ev.about or "", "",
+            )
 
     def query_actor(self) -> tuple[str, int]:
         """A mid-ranked state (10th most active): the 'one actor' the queries ask about."""
@@ -406,13 +465,25 @@ class Generator:
         return code, n
 
 
+def _date_text(precision: str, start: date) -> str:
+    """A date as the event gives it (dy:date's lexical form) at ``precision`` from its first day."""
+    if precision == "day":
+        return start.isoformat()
+    if precision == "week":
+        y, w, _ = start.isocalendar()
+        return f"{y:04d}-W{w:02d}"
+    if precision == "month":
+        return start.strftime("%Y-%m")
+    return f"{start.year:04d}"
+
+
 def _graph_nt(g: Graph) -> Iterator[str]:
     for s, p, o in g:
         yield f"{s.n3()} {p.n3()} {o.n3()}"
 
 
 def generate(n_events: int, out_dir: Path, *, seed: int = 42) -> Meta:
-    """Write sources.nq, baseline.nt, derived.nt and meta.json for ``n_events`` events."""
+    """Write sources.nq, baseline.nt, derived.nt, events.csv and meta.json for ``n_events`` events."""
     from dyad import gate
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -442,6 +513,10 @@ def generate(n_events: int, out_dir: Path, *, seed: int = 42) -> Meta:
             nt.write(f"{line} .\n")
         for line in _graph_nt(gate.registry()):
             nt.write(f"{line} .\n")
+    with open(out_dir / "events.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(FLAT_COLUMNS)
+        w.writerows(gen.flat_rows())
     code, n = gen.query_actor()
     meta = Meta(
         events=len(gen.events), reports=gen.report_count, sources=gen.source_count,

@@ -6,34 +6,156 @@ parses the N-Triples file into an ``rdflib.Graph`` once (the load step) and fork
 later step: the child starts with the loaded graph, as a user's process would, and its peak
 resident set is that of a process holding the graph and running the step.
 
+DuckDB, the peer a data engineer would pick, works like Dyad: its load step reads the flat event
+table (``events.csv``, benchmarks/generate.py) into an on-disk database with ``benchmarks/sql/
+load.sql``, and each query step opens that database read-only and runs ``benchmarks/sql/NAME.sql``
+(the SQL for ``queries/NAME.rq``) with bound parameters, with ``SET threads=1``. Dyad's and
+DuckDB's query steps both report their answer's row count and :func:`answer_digest`, so the
+runner can tell whether they answered the same question.
+
 Every step prints (or sends) one JSON object: ``seconds`` (list of timed runs), ``rss_mb`` (peak
 resident set of the process, from ``getrusage``) and step-specific fields.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing as mp
 import os
+import re
 import resource
 import statistics
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
-QUERIES = ("who-did-what", "timeline", "dyads", "claims")
+# the rows measured: a named query (queries/NAME.rq, benchmarks/sql/NAME.sql) with the parameters
+# of the questions issue #14 sets targets for (query_params); "dyads, one year" is dyads.rq again
+QUERIES = ("who-did-what", "timeline", "dyads", "dyads, one year", "claims")
+
+
+def query_file(row: str) -> str:
+    """The named query a row runs: "dyads, one year" runs dyads."""
+    return row.split(",")[0]
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+# columns holding a GROUP_CONCAT / string_agg of distinct values: their order is the engine's, and
+# SPARQL gives "" where SQL gives NULL for none, so they are compared as sets
+SET_COLUMNS = frozenset({"agents", "targets", "denied_by"})
 
 
 def query_params(meta: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """The parameters each named query is benchmarked with."""
+    """The parameters each row is benchmarked with: who did what to whom for one actor in one year,
+    one actor's timeline for one year, dyads over one year and over the whole graph, one actor's claims."""
+    year = {"from": meta["query_from"], "to": meta["query_to"]}
     return {
-        "who-did-what": {"actor": meta["query_actor"], "from": meta["query_from"], "to": meta["query_to"]},
-        "timeline": {"actor": meta["query_actor"]},
+        "who-did-what": {"actor": meta["query_actor"], **year},
+        "timeline": {"actor": meta["query_actor"], **year},
         "dyads": {},
-        "claims": {},
+        "dyads, one year": dict(year),
+        "claims": {"actor": meta["query_actor"]},
     }
+
+
+# ---- answers: the same question, the same rows ---------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    """A cell as text: an RDF term's lexical value or IRI, an SQL value as Python prints it; '' for none."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        return str(value)
+    return getattr(value, "value", str(value))  # pyoxigraph NamedNode / Literal
+
+
+def answer_rows(columns: list[str], rows: list[Any]) -> list[tuple[str, ...]]:
+    """An answer as sorted tuples of text, in the column order given: what :func:`answer_digest`
+    hashes. None and "" are the same (no value); the :data:`SET_COLUMNS` sorted and deduplicated."""
+    out = []
+    for row in rows:
+        cells = []
+        for col, value in zip(columns, row):
+            text = _text(value)
+            if col in SET_COLUMNS:
+                text = ";".join(sorted({t for t in text.split(";") if t}))
+            cells.append(text)
+        out.append(tuple(cells))
+    return sorted(out)
+
+
+def answer_digest(columns: list[str], rows: list[Any]) -> str:
+    """A short, order-independent digest of a whole answer: its column names and every cell."""
+    h = hashlib.sha256("\x1f".join(columns).encode())
+    for row in answer_rows(columns, rows):
+        h.update(b"\x1e" + "\x1f".join(row).encode())
+    return h.hexdigest()[:16]
+
+
+# ---- the SQL side: benchmarks/sql/*.sql, their parameters --------------------------------------
+
+_SQL_PARAM = re.compile(r"^-- param (?P<name>[a-z_]+): (?P<kind>[a-z-]+), (?P<need>optional|required|default (?P<default>[^\s.,]+))",
+                        re.MULTILINE)
+
+
+def sql_text(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _day(text: str, last: bool) -> date:
+    """The first (or last) day of an ISO 8601 date at day, week, month or year precision, as
+    queries/*.rq read their date parameters (2024-10-21, 2024-W42, 2024-06, 2024)."""
+    text = text.strip()
+    if m := re.fullmatch(r"(\d{4})-W(\d{2})", text):
+        start = date.fromisocalendar(int(m[1]), int(m[2]), 1)
+        return start + timedelta(days=6) if last else start
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
+        start = date(int(m[1]), int(m[2]), 1)
+        return (start + timedelta(days=32)).replace(day=1) - timedelta(days=1) if last else start
+    if re.fullmatch(r"\d{4}", text):
+        return date(int(text), 12, 31) if last else date(int(text), 1, 1)
+    return date.fromisoformat(text)
+
+
+def sql_params(name: str, values: dict[str, str]) -> dict[str, Any]:
+    """The bound parameters of ``benchmarks/sql/NAME.sql`` for the values a named query is given
+    (``query_params``): every parameter the file declares (``-- param NAME: KIND, ...``), its
+    default where not given, NULL where neither; dates as the first or last day they span, a
+    status in lower case, ``any`` as NULL (every status)."""
+    out: dict[str, Any] = {}
+    for m in _SQL_PARAM.finditer(sql_text(name)):
+        value = values.get(m["name"], m["default"])
+        if m["need"] == "required" and value is None:
+            raise ValueError(f"{name}.sql needs {m['name']}")
+        if value is not None and m["kind"] in ("date-from", "date-to"):
+            value = _day(value, last=m["kind"] == "date-to")
+        elif value is not None and m["kind"] in ("status", "claim-status"):
+            value = None if value.lower() in ("any", "all") else value.lower()
+        out[m["name"]] = value
+    unknown = set(values) - set(out)
+    if unknown:
+        raise ValueError(f"{name}.sql has no parameter {sorted(unknown)}")
+    return out
+
+
+def duckdb_load_table(con: Any, csv_path: str | Path) -> int:
+    """Create the ``events`` table from the flat event table (benchmarks/sql/load.sql); its rows."""
+    con.execute(sql_text("load"), {"path": str(csv_path)})
+    return con.execute("SELECT count(*) FROM events").fetchone()[0]
+
+
+def duckdb_answer(con: Any, name: str, values: dict[str, str]) -> tuple[list[str], list[tuple]]:
+    """Run ``benchmarks/sql/NAME.sql`` with bound parameters: (column names, rows)."""
+    cur = con.execute(sql_text(name), sql_params(name, values))
+    rows = cur.fetchall()
+    return [d[0] for d in cur.description], rows
 
 
 def rss_mb() -> float:
@@ -91,7 +213,8 @@ def dyad_query(a: dict[str, Any]) -> dict[str, Any]:
     store = Store(a["store"], read_only=True)
     q = queries.load(a["query"])
     times, result = repeat(lambda: queries.run(store, q, a["params"]), a["repeat"], a["budget"])
-    return {"seconds": times, "rows": len(result.rows)}
+    # after the timed runs: what DuckDB's answer is compared with
+    return {"seconds": times, "rows": len(result.rows), "digest": answer_digest(result.columns, result.rows)}
 
 
 def dyad_validate_full(a: dict[str, Any]) -> dict[str, Any]:
@@ -256,10 +379,47 @@ def import_gdelt(a: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# ---- DuckDB: the flat event table in a columnar engine -----------------------------------------
+
+
+def duckdb_load(a: dict[str, Any]) -> dict[str, Any]:
+    """The flat event table into an on-disk DuckDB database, checkpointed (timed: connect, load,
+    checkpoint). DuckDB's own thread count (``a["threads"]`` when given): it runs alone, as
+    Dyad's load does."""
+    import duckdb
+
+    db = Path(a["db"])
+    db.unlink(missing_ok=True)
+    Path(f"{db}.wal").unlink(missing_ok=True)
+    t = time.perf_counter()
+    con = duckdb.connect(str(db))
+    if a.get("threads"):
+        con.execute(f"SET threads = {int(a['threads'])}")
+    n = duckdb_load_table(con, a["data"])
+    con.execute("CHECKPOINT")
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    con.close()
+    dt = time.perf_counter() - t
+    return {"seconds": [dt], "rows": n, "threads": threads, "bytes": db.stat().st_size,
+            "csv_bytes": Path(a["data"]).stat().st_size}
+
+
+def duckdb_query(a: dict[str, Any]) -> dict[str, Any]:
+    """One named query's SQL (benchmarks/sql/NAME.sql) on the loaded database, on one thread,
+    timed as Dyad's queries are (the rows fetched into Python included)."""
+    import duckdb
+
+    con = duckdb.connect(a["db"], read_only=True)
+    con.execute("SET threads = 1")  # one core, as Dyad's query steps
+    times, (columns, rows) = repeat(lambda: duckdb_answer(con, a["query"], a["params"]), a["repeat"], a["budget"])
+    return {"seconds": times, "rows": len(rows), "digest": answer_digest(columns, rows), "threads": 1}
+
+
 DYAD_STEPS = {
     "dyad_load": dyad_load, "raw_load": raw_load, "dyad_query": dyad_query,
     "dyad_validate_full": dyad_validate_full, "dyad_validate_submission": dyad_validate_submission,
     "dyad_export": dyad_export, "ingest": ingest, "import_gdelt": import_gdelt,
+    "duckdb_load": duckdb_load, "duckdb_query": duckdb_query,
 }
 
 
@@ -417,4 +577,4 @@ if __name__ == "__main__":
     main()
 
 
-__all__ = ["QUERIES", "query_params", "statistics"]
+__all__ = ["QUERIES", "answer_digest", "answer_rows", "query_file", "query_params", "sql_params", "statistics"]

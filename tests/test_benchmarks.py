@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 from rdflib import Graph
 
@@ -14,13 +15,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import __main__ as runner  # noqa: E402
-from benchmarks.generate import fingerprint, generate, sample_graph  # noqa: E402
-from dyad import gate  # noqa: E402
+from benchmarks.generate import FLAT_COLUMNS, fingerprint, generate, sample_graph  # noqa: E402
+from benchmarks.steps import (QUERIES, answer_digest, answer_rows, duckdb_answer, duckdb_load_table,  # noqa: E402
+                              query_file, query_params, sql_params)
+from dyad import gate, queries  # noqa: E402
 from dyad.namespace import DERIVED_GRAPH, ENTITIES_GRAPH  # noqa: E402
 from dyad.store import Store  # noqa: E402
 from dyad.validate import validate  # noqa: E402
 
-ROWS = {"load", "query who-did-what", "query timeline", "query dyads", "query claims",
+ROWS = {"load", "query who-did-what", "query timeline", "query dyads", "query dyads, one year", "query claims",
         "validate whole graph", "validate 100-event submission", "export turtle", "ingest", "import gdelt",
         "validate whole graph, pySHACL engine", "validate 100-event submission, pySHACL engine"}
 
@@ -65,6 +68,16 @@ def test_runner_writes_every_row(tmp_path: Path) -> None:
         assert "error" not in row["dyad"], (name, row["dyad"])
         assert "median" in row["dyad"] or row["dyad"].get("available") is False, name
     assert size["rows"]["load"]["raw_pyoxigraph"]["triples"] > 0
+    # DuckDB, the data engineer's peer: its load (the flat table, one row per event here) and the
+    # four named queries as SQL, each answering what Dyad answered
+    duck = size["rows"]["load"]["duckdb"]
+    assert duck["rows"] == size["events"] == 60 and duck["median"] > 0, duck
+    for q in QUERIES:
+        row = size["rows"][f"query {q}"]
+        assert "median" in row["duckdb"] and row["duckdb"]["threads"] == 1, (q, row["duckdb"])
+        assert row["duckdb"]["digest"] == row["dyad"]["digest"] and row["same_answer_duckdb"] is True, (q, row)
+    assert "DIFFERENT ANSWER" not in runner.table(results)
+    assert runner.table(results).count("; same answer") == len(QUERIES)
     assert size["rows"]["query dyads"]["dyad"]["rows"] > 0
     assert size["rows"]["validate 100-event submission"]["dyad"]["conforms"] is False  # two planted mistakes
     assert "###" in runner.table(results)
@@ -170,3 +183,93 @@ def test_a_size_the_baseline_cannot_load_runs_dyad_alone(tmp_path: Path, monkeyp
     assert base["export turtle"]["reason"] == "not run: the baseline load was skipped"
     assert size["baseline_seconds"] is None and size["wall_seconds"] >= size["dyad_seconds"]
     assert "the baseline did not run" in runner.table({"env": runner.environment(), "sizes": [size], "wall_seconds": 1.0})
+
+
+# ---- DuckDB's SQL answers the named queries' questions -------------------------------------------
+
+# the benchmark's own parameters (query_params) and the issue's targets besides: one actor for one
+# year, claims for one actor, dyads over one year; plus types, statuses and an actor IRI
+EXTRA_CASES = [
+    ("who-did-what", {"status": "any"}),
+    ("who-did-what", {"actor": "USA", "type": "Statement", "status": "alleged", "from": "2016-W10", "to": "2019-06"}),
+    ("who-did-what", {"actor": "https://w3id.org/dyad/id/person/bench-person-0", "status": "any"}),
+    ("timeline", {"actor": "PRK", "from": "2020", "to": "2020"}),
+    ("timeline", {"actor": "USA", "status": "any"}),
+    ("dyads", {"from": "2020", "to": "2020"}),
+    ("dyads", {"actor": "CHN", "status": "any", "type": "Consultation"}),
+    ("claims", {"actor": "PRK"}),
+    ("claims", {"status": "alleged"}),
+]
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Store, duckdb.DuckDBPyConnection]:
+    """A tiny generated size: Dyad's bulk-loaded store and DuckDB's table of the flat file."""
+    out = tmp_path_factory.mktemp("flat")
+    meta = generate(1500, out)
+    store = Store(None)
+    gate.ensure_base(store)
+    store.bulk_load(out / "sources.nq")
+    con = duckdb.connect()
+    con.execute("SET threads = 1")
+    assert duckdb_load_table(con, out / "events.csv") == meta.events  # one agent, at most one target each
+    return json.loads((out / "meta.json").read_text()), store, con
+
+
+def _cases(meta: dict) -> list[tuple[str, dict]]:
+    return list(query_params(meta).items()) + EXTRA_CASES
+
+
+def test_the_flat_table_has_the_documented_columns(both: tuple) -> None:
+    _, _, con = both
+    assert [c[0] for c in con.execute("DESCRIBE events").fetchall()] == list(FLAT_COLUMNS)
+    assert con.execute("SELECT count(*) FROM events WHERE claimants IS NOT NULL").fetchone()[0] > 0
+    assert con.execute("SELECT count(*) FROM events WHERE about IS NOT NULL").fetchone()[0] > 0
+
+
+def test_each_sql_query_gives_the_named_querys_rows(both: tuple) -> None:
+    meta, store, con = both
+    for row, params in _cases(meta):
+        name = query_file(row)
+        dyad = queries.run(store, queries.load(name), params)
+        columns, rows = duckdb_answer(con, name, params)
+        assert columns == dyad.columns, name
+        expected = answer_rows(dyad.columns, dyad.rows)
+        assert expected, (name, params)  # an empty answer agrees with anything
+        assert answer_rows(columns, rows) == expected, (name, params)
+        assert answer_digest(columns, rows) == answer_digest(dyad.columns, dyad.rows)
+
+
+def test_the_comparison_sees_a_different_answer(both: tuple) -> None:
+    """One event's type changed in DuckDB's table: every query's answer that includes it differs."""
+    meta, store, con = both
+    for row, params in query_params(meta).items():
+        name = query_file(row)
+        dyad = queries.run(store, queries.load(name), params)
+        if name == "dyads":  # no event column: any event the default status counts
+            event = con.execute("SELECT event FROM events WHERE status = 'reported' AND ($from IS NULL OR "
+                                "(end_date >= $from AND start_date <= $to)) LIMIT 1",
+                                {"from": params.get("from"), "to": params.get("to")}).fetchone()[0]
+        else:
+            event = dyad.rows[0][dyad.columns.index("event")].value
+        [(was,)] = con.execute("SELECT type FROM events WHERE event = $e", {"e": event}).fetchall()
+        con.execute("UPDATE events SET type = 'Summons' || type WHERE event = $e", {"e": event})
+        try:
+            columns, rows = duckdb_answer(con, name, params)
+            assert answer_rows(columns, rows) != answer_rows(dyad.columns, dyad.rows), name
+            assert answer_digest(columns, rows) != answer_digest(dyad.columns, dyad.rows), name
+        finally:
+            con.execute("UPDATE events SET type = $t WHERE event = $e", {"t": was, "e": event})
+
+
+def test_sql_parameters_are_bound_as_the_named_queries_read_them() -> None:
+    from datetime import date
+
+    assert sql_params("who-did-what", {"actor": "PRK", "from": "2020", "to": "2020-W10"}) == {
+        "actor": "PRK", "type": None, "from": date(2020, 1, 1), "to": date(2020, 3, 8), "status": "reported"}
+    assert sql_params("timeline", {"actor": "KOR", "status": "any", "to": "2024-02"})["to"] == date(2024, 2, 29)
+    assert sql_params("claims", {})["status"] is None  # all three claim statuses
+    with pytest.raises(ValueError):
+        sql_params("timeline", {})  # actor is required
+    with pytest.raises(ValueError):
+        sql_params("dyads", {"nope": "x"})
