@@ -574,11 +574,11 @@ def _ends_object(doc: Doc, k: int, hi: int, w: Words) -> bool:
 
 def _named_place(doc: Doc, obj_end: int, hi: int, w: Words) -> bool:
     """A place word ("in", "to", "di", "ke") right after the troops, then a name: "arrived in the
-    northern city of Kobani", "tiba di Dili"."""
+    northern city of Kobani", "tiba di Dili"; or the country the story told ("di negara itu")."""
     for k in range(obj_end, min(hi, obj_end + 4)):
         n = w.at(doc, k, "destination", obj_end, hi) or w.at(doc, k, "place", obj_end, hi)
         if n:
-            return any(doc[x].is_alpha and doc[x].text[:1].isupper() for x in range(k + n, min(hi, k + n + 6)))
+            return bool(w.at(doc, k + n, "country_anaphors", k + n, hi)) or any(doc[x].is_alpha and doc[x].text[:1].isupper() for x in range(k + n, min(hi, k + n + 6)))
     return False
 
 
