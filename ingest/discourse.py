@@ -115,10 +115,13 @@ def _reference_times(events: list[Any], scenes: list[SentenceInfo], published: A
     publication date is unknown), never background years. Plans and contested deployments keep
     no date: their time is not the story's.
     """
-    def recent(v: DateValue) -> bool:
+    def recent(v: DateValue, own: bool = False) -> bool:
         if published is None:
             return v.precision == "day"
-        return v.start <= published and v.end >= published - timedelta(days=45) and v.precision in ("day", "week")
+        # a month dates an act in its own sentence ("Tiga minggu yang lalu, ... memutuskan"), not a
+        # paragraph's ("bulan ini" there is background)
+        return v.start <= published and v.end >= published - timedelta(days=45) and \
+            v.precision in (("day", "week", "month") if own else ("day", "week"))
 
     index = {s.start: n for n, s in enumerate(scenes)}
     # the lead: the first sentences that name an actor (not a subtitle, byline or time line)
@@ -131,7 +134,7 @@ def _reference_times(events: list[Any], scenes: list[SentenceInfo], published: A
         others = [o.trigger[0] for o in events if o is not e and o.sentence == e.sentence]
         # its own sentence: a time before it ("said Monday it had summoned"); one after it and
         # outside its clause belongs to a later verb ("... and declared X over his remarks Sunday")
-        own = [(e.trigger[0] - at, v) for at, v in scenes[n].times if recent(v) and at < e.trigger[0]
+        own = [(e.trigger[0] - at, v) for at, v in scenes[n].times if recent(v, own=True) and at < e.trigger[0]
                and not any(at < x < e.trigger[0] for x in others)]
         if own:
             e.date = min(own, key=lambda x: x[0])[1]

@@ -6,7 +6,8 @@ counted units) and month and weekday names come from Babel's CLDR tables for the
 is built from them once and cached.
 
 Precision follows the form of the expression, never the parser: a weekday, "kemarin" or a full
-date is a day; "minggu lalu"/"last week" an ISO week; "di bulan Juni", "bulan lalu" a month;
+date is a day; "minggu lalu"/"last week", "two weeks ago" an ISO week ("three weeks ago" and more
+back, a round count, the month it lands in); "di bulan Juni", "bulan lalu" a month;
 "tahun lalu", "pada tahun 2023" a year. Resolution rules (all against the publication date P):
 
 - a bare weekday ("pada hari Senin", "on Monday") is the most recent such day on or before P:
@@ -263,7 +264,13 @@ def _resolve(lx: _Lexicon, g: dict[str, str | None], kind: str, p: date | None
     if kind == "counted":
         word = _norm(g["cnt_n"])
         n = int(word) if word.isdigit() else lx.numbers[word]
-        return (None if p is None else _shift(lx.units[_norm(g["cnt_u"])], -n, p)), True
+        unit = lx.units[_norm(g["cnt_u"])]
+        value = None if p is None else _shift(unit, -n, p)
+        if value is not None and unit == "week" and n >= _APPROXIMATE_WEEKS:
+            # "tiga minggu yang lalu", "five weeks ago": a round count, not a calendar week
+            back = p - timedelta(weeks=n)
+            value = DateValue.month(back.year, back.month)
+        return value, True
     if kind == "weekday":
         mod = g["wd_b"] or g["wd_a"]
         mode = lx.modifiers[_norm(mod)] if mod else None
@@ -283,6 +290,9 @@ _JOIN_VAGUE = re.compile(r"\s+")
 
 
 # forms that count from the publication day itself: unresolved against a month or a year
+# from this many weeks back a count is approximate: the month it lands in ("two weeks ago" is the
+# week before last; "three weeks ago" is about then)
+_APPROXIMATE_WEEKS = 3
 _NEEDS_DAY = frozenset({"rel", "counted", "weekday"})
 
 
