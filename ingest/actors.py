@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable, Sequence
@@ -334,8 +335,13 @@ def _remember_person(memory: _State, m: ActorMention, name: str) -> None:
     words = [p for p in parts if p != "-"]
     for w in {words[0], words[-1]} if words else set():
         if len(w) > 2 and w[0].isupper():
-            memory.short.setdefault(w, m)
-            memory.short[w] = m
+            # "Rodriguez" after "Delcy Rodríguez": news drops accents as often as it keeps them
+            for form in {w, _fold(w)}:
+                memory.short[form] = m
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def _coded(u: _Unit | None, lx: _Lexicon) -> tuple[str | None, URIRef | None]:
@@ -382,9 +388,9 @@ def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _Stat
             return _anaphor(doc, u, lx, memory, sent_of)
         if u is not None:
             return _plain(doc, u, lx, memory), u.j
-        short = memory.short.get(doc[k].text)
+        short = memory.short.get(doc[k].text) or memory.short.get(_fold(doc[k].text))
         if short is not None and _is_name_token(doc[k]) and not (k + 1 < len(doc) and _is_name_token(doc[k + 1])
-                                                                 and doc[k + 1].text not in memory.short):
+                                                                 and _fold(doc[k + 1].text) not in memory.short):
             return _mention(doc, k, k + 1, short.actor, short.code, short.kind, short.envoy), k + 1
         return None, k + 1
     # after the title: modifiers, then an organ and/or a state ("juru bicara kementerian luar negeri Tiongkok")
