@@ -104,6 +104,9 @@ def _scene_dates(events: list[Any], scenes: list[SentenceInfo]) -> None:
 
 
 
+_OPENING = 3  # characters before a time that still opens its sentence ("In April, ...")
+
+
 def _reference_times(events: list[Any], scenes: list[SentenceInfo], published: Any) -> None:
     """The time a news story is told at, for an act told without its own (after every other rule).
 
@@ -118,8 +121,9 @@ def _reference_times(events: list[Any], scenes: list[SentenceInfo], published: A
     def recent(v: DateValue, own: bool = False) -> bool:
         if published is None:
             return v.precision == "day"
-        # a month dates an act in its own sentence ("Tiga minggu yang lalu, ... memutuskan"), not a
-        # paragraph's ("bulan ini" there is background)
+        # a month dates an act when it opens the act's own sentence ("Tiga minggu yang lalu, ...
+        # memutuskan"); inside it ("After talks failed last month, Berlin summoned") or in the
+        # paragraph ("bulan ini") it is background
         return v.start <= published and v.end >= published - timedelta(days=45) and \
             v.precision in (("day", "week", "month") if own else ("day", "week"))
 
@@ -134,7 +138,8 @@ def _reference_times(events: list[Any], scenes: list[SentenceInfo], published: A
         others = [o.trigger[0] for o in events if o is not e and o.sentence == e.sentence]
         # its own sentence: a time before it ("said Monday it had summoned"); one after it and
         # outside its clause belongs to a later verb ("... and declared X over his remarks Sunday")
-        own = [(e.trigger[0] - at, v) for at, v in scenes[n].times if recent(v, own=True) and at < e.trigger[0]
+        own = [(e.trigger[0] - at, v) for at, v in scenes[n].times
+               if recent(v, own=at - scenes[n].start <= _OPENING) and at < e.trigger[0]
                and not any(at < x < e.trigger[0] for x in others)]
         if own:
             e.date = min(own, key=lambda x: x[0])[1]

@@ -306,14 +306,19 @@ def _number(doc: Doc, lo: int, hi: int, w: Words) -> int | None:
     return None
 
 
-def _mutual(trig: _Trigger, sent: Sent, events: list[EventMention]) -> bool:
-    """Talks or an accord right after the story told the last pair of states acting together: a
-    "they" (roles.pronoun_subject) is that pair, not whoever else "they" might be (troops)."""
+def _mutual(doc: Doc, i: int, trig: _Trigger, sent: Sent, events: list[EventMention]) -> bool:
+    """Talks or an accord told right after the story's last pair of states acted together (in this
+    sentence or the one before, no one else named since): a "they" (roles.pronoun_subject) is that
+    pair, not whoever else "they" might be (troops, protesters, one side's officials)."""
     if not (trig.symmetric or trig.type == "Consultation") or not events or len(sent.pair) < 2:
         return False
     last = events[-1]
-    return last.type in (DY.Consultation, DY.Agreement) and \
-        {a.code for a in [*last.agents, *last.targets]} == {a.code for a in sent.pair}
+    pair = {a.code for a in sent.pair}
+    if last.type not in (DY.Consultation, DY.Agreement) or {a.code for a in [*last.agents, *last.targets]} != pair \
+            or last.sentence not in ((sent.start, sent.end), sent.prev_span):
+        return False
+    since = range(last.trigger[1], doc[i].idx)
+    return not any(doc[a[0]].idx in since and a[2].code not in pair for a in sent.all_mentions)
 
 
 def _subject_agents(doc: Doc, sent: Sent, i: int, w: Words, matcher: PhraseMatcher,
@@ -435,7 +440,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
                 agents = roles.opening_subject(sent)
             coordinated = bool(agents)
     if not trig.nominal and not agents and not passive and not owners:
-        agents = roles.pronoun_subject(doc, sent, i, w, mutual=_mutual(trig, sent, events))
+        agents = roles.pronoun_subject(doc, sent, i, w, mutual=_mutual(doc, i, trig, sent, events))
     if not trig.nominal and not agents and not passive and not owners:
         conj = roles.after_coordinator(doc, sent, i, w)
         agents = [] if conj else roles.agents_left(doc, sent, i, cl_lo, w)
@@ -448,7 +453,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         if not agents and not in_quote:
             if conj or cl_lo == sent.lo or _in_demand_complement(doc, sent, cl_lo, w):
                 # a verb without its own subject ("... memanggil X dan mendesak ..."): the sentence subject
-                agents = _subject_agents(doc, sent, i, w, matcher, _mutual(trig, sent, events))
+                agents = _subject_agents(doc, sent, i, w, matcher, _mutual(doc, i, trig, sent, events))
                 coordinated = bool(agents)
             elif not w.ending_at(doc, cl_lo, "complementizers") and not w.ending_at(doc, cl_lo, "contrast"):
                 # "Rutte, setelah panggilan telepon ...": the subject before the clause (not after "but")
@@ -499,13 +504,16 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     moved = obj_end if obj_end > j else (j if owners else None)
     if trig.type == "TroopDeployment" and not targets and not named_target and moved is not None:
         somewhere = _sent_somewhere(doc, moved, cl_hi, w)
-        if not somewhere or _named_place(doc, moved, cl_hi, w):
+        anaphor = _country_anaphor(doc, moved, cl_hi, w)
+        if not somewhere or anaphor or _named_place(doc, moved, cl_hi, w):
             # they go where the story's troops went: "Malaysia mengirimkan 209 pasukan" with no
             # place at all, in a story of troops arriving in Timor Leste (or of troops of no named
             # state arriving there); "30 US soldiers arrived in the northern city of Kobani", a
-            # place no registry knows, in a story of troops sent to Syria
+            # place no registry knows, in a story of troops sent to Syria; "1.000 tentara di negara
+            # itu", where the same state's troops went (another state's "negara itu" may be its own)
             went = [e for e in events if e.type == DY.TroopDeployment and e.targets and e.sentence[0] < sent.start
-                    and not ({t.code for t in e.targets} & codes)]
+                    and not ({t.code for t in e.targets} & codes)
+                    and (not anaphor or {a.code for a in e.agents} == codes)]
             arrived = [a for a in sent.arrivals[-1:] if a.code not in codes] if not somewhere else []
             targets = list(went[-1].targets) if went else arrived
     # no state to go to: still a deployment when troops are sent somewhere named by a common noun
@@ -574,11 +582,22 @@ def _ends_object(doc: Doc, k: int, hi: int, w: Words) -> bool:
 
 def _named_place(doc: Doc, obj_end: int, hi: int, w: Words) -> bool:
     """A place word ("in", "to", "di", "ke") right after the troops, then a name: "arrived in the
-    northern city of Kobani", "tiba di Dili"; or the country the story told ("di negara itu")."""
+    northern city of Kobani", "tiba di Dili"."""
     for k in range(obj_end, min(hi, obj_end + 4)):
         n = w.at(doc, k, "destination", obj_end, hi) or w.at(doc, k, "place", obj_end, hi)
         if n:
-            return bool(w.at(doc, k + n, "country_anaphors", k + n, hi)) or any(doc[x].is_alpha and doc[x].text[:1].isupper() for x in range(k + n, min(hi, k + n + 6)))
+            return any(doc[x].is_alpha and doc[x].text[:1].isupper() for x in range(k + n, min(hi, k + n + 6)))
+    return False
+
+
+def _country_anaphor(doc: Doc, obj_end: int, hi: int, w: Words) -> bool:
+    """Troops "in the country", "di negara itu": the country the story told (not "the country's
+    south", the sender's own)."""
+    for k in range(obj_end, min(hi, obj_end + 4)):
+        n = w.at(doc, k, "destination", obj_end, hi) or w.at(doc, k, "place", obj_end, hi)
+        if n:
+            m = w.at(doc, k + n, "country_anaphors", k + n, hi)
+            return bool(m) and not (k + n + m < len(doc) and doc[k + n + m].lower_ in ("'s", "’s"))
     return False
 
 

@@ -149,7 +149,7 @@ _DATELINE = re.compile(r"(?P<place>[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3})(?:,\s*(
                        r"(?:\s*\((?P<agency>[^()\n]{2,40})\))?\s+[-–—]{1,2}\s+")
 # a dateline alone on its line, as Indian and Pakistani dailies print it: "New Delhi, March 26"
 _DATELINE_LINE = re.compile(r"(?P<place>[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3}),\s*"
-                            r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})\s*:?")
+                            r"(?:(?P<m1>[A-Z][a-z]{2,8})\.?\s+\d{1,2}|\d{1,2}\s+(?P<m2>[A-Z][a-z]{2,8}))\s*:?")
 # after a date that opens a line: "(KAMPALA) — " or " — ", then the lead (more than this many characters)
 _DATED_LEAD = re.compile(r"\s*(?:\((?P<place>[A-Z][A-Z .'-]{1,30})\)\s*)?[-–—]{1,2}\s+")
 _LEAD_AFTER_DATE = 40
@@ -245,11 +245,11 @@ def _recognise(text: str, start: int = 0) -> _Head:
         if _dateline(head, text, s_off):
             meta = True
             break
-        if m := _DATELINE_LINE.fullmatch(line):
-            # the filing place and day, not the story's: the body starts on the next line
+        if (m := _DATELINE_LINE.fullmatch(line)) and (m["m1"] or m["m2"]).lower() in _months():
+            # the filing place and day, not the story's ("Israel-Hamas War, Day 45" is a title)
             head.dateline, meta = m["place"], True
             head.body_start = le + len(text[le:]) - len(text[le:].lstrip())
-            break
+            continue
         if head.title is None and not meta and len(line) <= 200 and not _SENTENCE_END.search(line):
             head.title, title_at = line, (s_off, s_off + len(line))
             continue

@@ -243,9 +243,6 @@ def pronoun_subject(doc: Doc, sent: Sent, i: int, w: Words, *, mutual: bool = Fa
     k = i - 1
     while k >= sent.lo and (w.at(doc, k, "adverbs", sent.lo, i) or is_time(sent, k)):
         k -= 1
-    if mutual and k >= sent.lo and w.at(doc, k, "plural_pronouns", k, i) == 1 and len(sent.pair) >= 2 \
-            and not any(a[1] == k for a in sent.mentions):
-        return list(sent.pair)
     personal = k >= sent.lo and w.at(doc, k, "pronouns", k, i) == 1
     if k < sent.lo or not (personal or w.at(doc, k, "speaker_pronouns", k, i) == 1):
         return []
@@ -253,6 +250,8 @@ def pronoun_subject(doc: Doc, sent: Sent, i: int, w: Words, *, mutual: bool = Fa
     for x in range(k - 1, sent.lo - 1, -1):
         if w.at(doc, x, "speech", sent.lo, k) and not (x > sent.lo and doc[x - 1].text in (",", '"', "”")):
             return agents_left(doc, sent, x, sent.lo, w)
+    if mutual and w.at(doc, k, "plural_pronouns", k, i) == 1 and not any(a[1] == k for a in sent.mentions):
+        return list(sent.pair)
     return list(sent.previous) if personal else []
 
 
@@ -262,7 +261,8 @@ def quoted_speaker(doc: Doc, sent: Sent, i: int, w: Words) -> list[ActorMention]
     for k in range(i, sent.hi):
         if k > sent.lo and doc[k - 1].text in _QUOTE_ENDS and (
                 w.at(doc, k, "attribution_pronominal", k, sent.hi) or
-                (w.at(doc, k, "pronouns", k, sent.hi) == 1 and w.at(doc, k + 1, "attribution", k + 1, sent.hi))):
+                (w.at(doc, k, "pronouns", k, sent.hi) == 1 and (w.at(doc, k + 1, "attribution", k + 1, sent.hi)
+                                                                 or w.at(doc, k + 1, "quote_attribution", k + 1, sent.hi)))):
             # '..." pungkasnya', '...," he said': the actor the story last named acting
             return list(sent.previous)[:1]
         n = w.at(doc, k, "attribution", sent.lo, sent.hi)
