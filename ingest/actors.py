@@ -36,6 +36,7 @@ from spacy.tokens import Doc
 from dyad.namespace import DY
 from dyad.registry import Post, Registry, load_registry, person_iri, post_iri, post_triples
 from dyad.resources import resource, read_yaml
+from ingest.temporal import weekday_names
 
 __all__ = ["ActorMention", "find_actors", "doc_for", "sentence_bounds"]
 
@@ -197,6 +198,15 @@ def _units(doc: Doc, lx: _Lexicon) -> list[_Unit]:
         units.append(_Unit(i, j, cat, key))
     units.sort(key=lambda u: u.i)
     return units
+
+
+@lru_cache(maxsize=8)
+def _weekdays(language: str) -> frozenset[str]:
+    """A weekday ends a name: "summoned Russia's envoy Monday" names no one "Monday"."""
+    try:
+        return weekday_names(language)
+    except ValueError:  # a language without a time lexicon
+        return frozenset()
 
 
 def _is_name_token(tok: Any) -> bool:
@@ -439,8 +449,9 @@ def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _Stat
     if person_unit is not None and person_unit.cat in ("person", "short"):
         name_end = person_unit.j
     else:
+        days = _weekdays(doc.lang_)
         while name_end < len(doc) and name_end - pos < 4 and name_end not in at and sent_of[name_end] == sent and (
-            _is_name_token(doc[name_end])
+            _is_name_token(doc[name_end]) and doc[name_end].lower_ not in days
             or (doc[name_end].text == "-" and not doc[name_end - 1].whitespace_ and name_end > pos)
             or (name_end > pos and doc[name_end - 1].text == "-")
         ):

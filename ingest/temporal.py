@@ -366,6 +366,11 @@ def _ahead(lx: _Lexicon, m: re.Match, kind: str, p: date | None, value: DateValu
     return ahead if ahead != value else None
 
 
+def weekday_names(language: str) -> frozenset[str]:
+    """Lower-cased weekday names of a language ("senin", "monday"), from CLDR."""
+    return frozenset(_lexicon(language).weekdays)
+
+
 def month_names(language: str) -> dict[str, int]:
     """Lower-cased month names and abbreviations of a language ("oktober" -> 10), from CLDR."""
     return dict(_lexicon(language).months)
