@@ -29,22 +29,22 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
 # the rows measured: a named query (queries/NAME.rq, benchmarks/sql/NAME.sql) with the parameters
 # of the questions issue #14 sets targets for (query_params); "dyads, one year" is dyads.rq again
 QUERIES = ("who-did-what", "timeline", "dyads", "dyads, one year", "claims")
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+# columns holding a GROUP_CONCAT / string_agg of distinct values: their order is the engine's, and
+# SPARQL gives "" where SQL gives NULL for none, so they are compared as sets
+SET_COLUMNS = frozenset({"agents", "targets", "denied_by"})
 
 
 def query_file(row: str) -> str:
     """The named query a row runs: "dyads, one year" runs dyads."""
     return row.split(",")[0]
-SQL_DIR = Path(__file__).resolve().parent / "sql"
-# columns holding a GROUP_CONCAT / string_agg of distinct values: their order is the engine's, and
-# SPARQL gives "" where SQL gives NULL for none, so they are compared as sets
-SET_COLUMNS = frozenset({"agents", "targets", "denied_by"})
 
 
 def query_params(meta: dict[str, Any]) -> dict[str, dict[str, str]]:
@@ -109,33 +109,22 @@ def sql_text(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def _day(text: str, last: bool) -> date:
-    """The first (or last) day of an ISO 8601 date at day, week, month or year precision, as
-    queries/*.rq read their date parameters (2024-10-21, 2024-W42, 2024-06, 2024)."""
-    text = text.strip()
-    if m := re.fullmatch(r"(\d{4})-W(\d{2})", text):
-        start = date.fromisocalendar(int(m[1]), int(m[2]), 1)
-        return start + timedelta(days=6) if last else start
-    if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
-        start = date(int(m[1]), int(m[2]), 1)
-        return (start + timedelta(days=32)).replace(day=1) - timedelta(days=1) if last else start
-    if re.fullmatch(r"\d{4}", text):
-        return date(int(text), 12, 31) if last else date(int(text), 1, 1)
-    return date.fromisoformat(text)
-
-
 def sql_params(name: str, values: dict[str, str]) -> dict[str, Any]:
     """The bound parameters of ``benchmarks/sql/NAME.sql`` for the values a named query is given
     (``query_params``): every parameter the file declares (``-- param NAME: KIND, ...``), its
     default where not given, NULL where neither; dates as the first or last day they span, a
     status in lower case, ``any`` as NULL (every status)."""
+    from dyad import dates
+
     out: dict[str, Any] = {}
     for m in _SQL_PARAM.finditer(sql_text(name)):
         value = values.get(m["name"], m["default"])
         if m["need"] == "required" and value is None:
             raise ValueError(f"{name}.sql needs {m['name']}")
         if value is not None and m["kind"] in ("date-from", "date-to"):
-            value = _day(value, last=m["kind"] == "date-to")
+            # the first or last day the date spans, as queries/*.rq read their date parameters
+            period = dates.parse(value)
+            value = period.end if m["kind"] == "date-to" else period.start
         elif value is not None and m["kind"] in ("status", "claim-status"):
             value = None if value.lower() in ("any", "all") else value.lower()
         out[m["name"]] = value

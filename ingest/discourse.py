@@ -103,7 +103,6 @@ def _scene_dates(events: list[Any], scenes: list[SentenceInfo]) -> None:
             e.date = scenes[n + 1].date
 
 
-
 _OPENING = 3  # characters before a time that still opens its sentence ("In April, ...")
 
 

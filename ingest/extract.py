@@ -448,8 +448,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
             agents = []
         # a clause opened by a quote is the quote's speaker's (below); one after a quoted phrase
         # ('a "positive atmosphere" and agreed to') is the sentence's
-        in_quote = cl_lo > sent.lo and doc[cl_lo - 1].text in ('"', "“") \
-            and sum(doc[k].text in roles.QUOTES for k in range(sent.lo, cl_lo)) % 2 == 1
+        in_quote = cl_lo > sent.lo and doc[cl_lo - 1].text in ('"', "“") and roles.inside_quote(doc, sent, cl_lo)
         if not agents and not in_quote:
             if conj or cl_lo == sent.lo or _in_demand_complement(doc, sent, cl_lo, w):
                 # a verb without its own subject ("... memanggil X dan mendesak ..."): the sentence subject
@@ -580,25 +579,28 @@ def _ends_object(doc: Doc, k: int, hi: int, w: Words) -> bool:
         "time_preps", "coordinators", "pronoun_object_enders"))
 
 
-def _named_place(doc: Doc, obj_end: int, hi: int, w: Words) -> bool:
-    """A place word ("in", "to", "di", "ke") right after the troops, then a name: "arrived in the
-    northern city of Kobani", "tiba di Dili"."""
+def _place_after(doc: Doc, obj_end: int, hi: int, w: Words) -> int | None:
+    """Where what follows a place word ("in", "to", "di", "ke") right after the troops starts."""
     for k in range(obj_end, min(hi, obj_end + 4)):
         n = w.at(doc, k, "destination", obj_end, hi) or w.at(doc, k, "place", obj_end, hi)
         if n:
-            return any(doc[x].is_alpha and doc[x].text[:1].isupper() for x in range(k + n, min(hi, k + n + 6)))
-    return False
+            return k + n
+    return None
+
+
+def _named_place(doc: Doc, obj_end: int, hi: int, w: Words) -> bool:
+    """A place word right after the troops, then a name: "arrived in the northern city of
+    Kobani", "tiba di Dili"."""
+    at = _place_after(doc, obj_end, hi, w)
+    return at is not None and any(doc[x].is_alpha and doc[x].text[:1].isupper() for x in range(at, min(hi, at + 6)))
 
 
 def _country_anaphor(doc: Doc, obj_end: int, hi: int, w: Words) -> bool:
     """Troops "in the country", "di negara itu": the country the story told (not "the country's
     south", the sender's own)."""
-    for k in range(obj_end, min(hi, obj_end + 4)):
-        n = w.at(doc, k, "destination", obj_end, hi) or w.at(doc, k, "place", obj_end, hi)
-        if n:
-            m = w.at(doc, k + n, "country_anaphors", k + n, hi)
-            return bool(m) and not (k + n + m < len(doc) and doc[k + n + m].lower_ in ("'s", "’s"))
-    return False
+    at = _place_after(doc, obj_end, hi, w)
+    m = w.at(doc, at, "country_anaphors", at, hi) if at is not None else 0
+    return bool(m) and not (at + m < len(doc) and doc[at + m].lower_ in ("'s", "’s"))
 
 
 def _sent_somewhere(doc: Doc, obj_end: int, hi: int, w: Words) -> bool:

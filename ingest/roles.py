@@ -24,7 +24,8 @@ from ingest import clauses
 from ingest.clauses import Words
 
 __all__ = ["Sent", "coded", "opening_subject", "opening_subjects", "frame_date", "agents_left", "targets", "quoted_speaker", "quote_time", "after_coordinator", "participial",
-           "locative", "is_time", "group_ref", "demand_counts", "with_conjuncts", "object_and_time", "trailing_time"]
+           "locative", "is_time", "group_ref", "demand_counts", "with_conjuncts", "object_and_time", "trailing_time",
+           "inside_quote", "parties_listed"]
 
 
 @dataclass
@@ -255,6 +256,11 @@ def pronoun_subject(doc: Doc, sent: Sent, i: int, w: Words, *, mutual: bool = Fa
     return list(sent.previous) if personal else []
 
 
+def inside_quote(doc: Doc, sent: Sent, i: int) -> bool:
+    """Token i stands inside a quote the sentence opened before it (an odd number of quote marks)."""
+    return sum(doc[k].text in _QUOTES for k in range(sent.lo, i)) % 2 == 1
+
+
 def quoted_speaker(doc: Doc, sent: Sent, i: int, w: Words) -> list[ActorMention]:
     """Who speaks the quote the verb at i stands in: '"Kami mengutuk ...," kata kementerian',
     '"We condemn ...," the ministry said', 'The minister stated, "We call upon ..."'."""
@@ -280,13 +286,13 @@ def quoted_speaker(doc: Doc, sent: Sent, i: int, w: Words) -> list[ActorMention]
                 return [speaker[0][2]]
     # 'X stated, "We call upon ..."': the quote opened after a speech verb and its speaker
     opens = [k for k in range(sent.lo, i) if doc[k].text in ('"', "“")]
-    if opens and len([k for k in range(sent.lo, i) if doc[k].text in _QUOTES]) % 2 == 1 \
+    if opens and inside_quote(doc, sent, i) \
             and not any(doc[k].text in _QUOTES for k in range(i, sent.hi)):
         # '"Kami mendesak AS ... . Hal ini ...," ungkap Hua.': closed, and said, sentences later
         later = _speaker_after(doc, sent, sent.hi, w)
         if later:
             return later
-    if opens and len([k for k in range(sent.lo, i) if doc[k].text in _QUOTES]) % 2 == 1:
+    if opens and inside_quote(doc, sent, i):
         o = opens[-1]
         k = o - 1
         while k > sent.lo and doc[k].text in (",", ":"):
@@ -361,7 +367,7 @@ def _speaker_after(doc: Doc, sent: Sent, k: int, w: Words, reach: int = 80) -> l
     return []
 
 
-_QUOTES = QUOTES = frozenset({'"', "“", "”"})
+_QUOTES = frozenset({'"', "“", "”"})
 _QUOTE_ENDS = frozenset({",", '"', "”", "'"})
 
 

@@ -289,10 +289,10 @@ _JOIN_DATE = re.compile(r",?\s*")
 _JOIN_VAGUE = re.compile(r"\s+")
 
 
-# forms that count from the publication day itself: unresolved against a month or a year
 # from this many weeks back a count is approximate: the month it lands in ("two weeks ago" is the
 # week before last; "three weeks ago" is about then)
 _APPROXIMATE_WEEKS = 3
+# forms that count from the publication day itself: unresolved against a month or a year
 _NEEDS_DAY = frozenset({"rel", "counted", "weekday"})
 
 
