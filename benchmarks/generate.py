@@ -113,6 +113,7 @@ T = {name: nt_iri(str(term)) for name, term in {
     "language": DCTERMS.language, "url": URIRef("https://schema.org/url"),
     "Organization": DY.Organization, "Person": DY.Person, "actsFor": DY.actsFor,
     "reportCount": DY.reportCount, "firstSource": DY.firstSource, "agentCode": DY.agentCode, "targetCode": DY.targetCode,
+    "yearKey": DY.yearKey, "actorYearKey": DY.actorYearKey,
     "Submission": DY.Submission, "generated": PROV.generatedAtTime,
     "attributed": PROV.wasAttributedTo, "Agent": PROV.Agent,
 }.items()}
@@ -439,6 +440,13 @@ class Generator:
             yield f"{E} {T['agentCode']} {nt_lit(self.code_of[ev.agent])}"
             if ev.target is not None:
                 yield f"{E} {T['targetCode']} {nt_lit(self.code_of[ev.target])}"
+            # index keys: every year the date spans, alone and with each code (undated: none)
+            if ev.precision:
+                codes = {self.code_of[ev.agent]} | ({self.code_of[ev.target]} if ev.target is not None else set())
+                for year in range(ev.start.year, ev.end.year + 1):
+                    yield f"{E} {T['yearKey']} {nt_lit(str(year))}"
+                    for code in sorted(codes):
+                        yield f"{E} {T['actorYearKey']} {nt_lit(f'{code} {year}')}"
 
     def flat_rows(self) -> Iterator[tuple[str, ...]]:
         """The flat event table's rows (:data:`FLAT_COLUMNS`), from the generator's own records:

@@ -71,6 +71,8 @@ class DY(DefinedNamespace):
     agentCode: URIRef
     targetCode: URIRef
     placeName: URIRef
+    yearKey: URIRef
+    actorYearKey: URIRef
     # sources
     Source: URIRef
     Article: URIRef

@@ -19,7 +19,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF
 
-from dyad import dates
+from dyad import dates, summary
 from dyad.encoding import decode, marked
 from dyad.errors import InputError
 from dyad.namespace import ACTORS_GRAPH, DERIVED_GRAPH, DY, ENTITIES_GRAPH, ID, ONTOLOGY_GRAPH
@@ -135,7 +135,7 @@ def _parse(path: Path, fmt: str) -> tuple[bytes, list[tuple[URIRef | None, Graph
 
 # what the store derives and keeps in dyg:derived (dyad/summary.py): never stated by a source
 # (dy:status is also a report's own statement; on an event it is the store's, and the shapes say so)
-DERIVED_ONLY = frozenset({DY.placeName, DY.agentCode, DY.targetCode, DY.reportCount, DY.firstSource})
+DERIVED_ONLY = frozenset(URIRef(p.value) for p in summary.OUTPUTS - {summary.STATUS})
 
 
 def prepare(g: Graph, *, origin: str, salt: str) -> Graph:

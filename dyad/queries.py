@@ -16,7 +16,15 @@ may refer to the parameter only as ``?p_NAME``, whose value still comes only thr
 ``VALUES`` block. Such lines hold patterns that *narrow* the solutions to ones the query's own
 filters keep anyway (an index-driven start: the events an actor takes part in), so that the
 engine need not scan every event; they must never change the rows (tests/test_queries.py runs
-every case with and without them).
+every case with and without them). A line may name several conditions, each a parameter that must
+have a value or, after ``!``, one that must not (``#+when actor !actor_year:``).
+
+Index keys: besides the declared parameters, :func:`bind` gives two that the store's index keys
+(``dy:yearKey``, ``dy:actorYearKey`` in ``dyg:derived``; dyad/summary.py) are looked up by, when
+a query's lines name them and both ends of a date range are given (at most
+:data:`MAX_KEY_YEARS` years): ``actor_year``, the years of the range with a coded actor
+(``"PRK 2020"``; an actor bound by IRI has none), else ``year``, the years alone (``"2020"``). They
+are one more column of the same ``VALUES`` block, one row per year: still bound, never pasted.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from dyad import dates
 from dyad.errors import InputError, UsageError
 from dyad.namespace import EVENT_CLASSES, PREFIXES, STATUSES
 from dyad.resources import root
+from dyad.summary import actor_year_key
 
 if TYPE_CHECKING:
     from dyad.store import Store
@@ -42,7 +51,11 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _PARAM = re.compile(
     r"^(?P<name>[a-z_]+):\s*(?P<kind>[a-z-]+),\s*(?P<need>optional|required|default\s+(?P<default>[^\s.,]+))\.?\s*(?P<doc>.*)$"
 )
-_WHEN = re.compile(r"^(?P<indent>[ \t]*)#\+when (?P<name>[a-z_]+):[ \t]?(?P<text>.*)$", re.MULTILINE)
+_WHEN = re.compile(r"^(?P<indent>[ \t]*)#\+when (?P<name>!?[a-z_]+(?: !?[a-z_]+)*):[ \t]?(?P<text>.*)$", re.MULTILINE)
+#: the parameters bind() derives for the store's index keys (see the module's doc)
+INDEX_KEYS = ("year", "actor_year")
+#: a date range over more years than this is not looked up by index keys (one VALUES row a year)
+MAX_KEY_YEARS = 25
 _VALUES = re.compile(r"VALUES\s*\((?P<vars>[^)]*)\)\s*\{\s*\((?P<row>[^)]*)\)\s*\}")
 KINDS = ("actor", "event-type", "event-iri", "date-from", "date-to", "status", "claim-status")
 _IRI = re.compile(r"^(https?|urn):[^\s<>\"{}|\\^`]+$")
@@ -137,10 +150,13 @@ def parse(path: Path) -> NamedQuery:
     if params and (not block or tuple(v.lstrip("?") for v in block["vars"].split()) != declared):
         raise InputError(f"the VALUES block must bind exactly {', '.join('?' + d for d in declared)} "
                          "in that order", where=str(path))
+    names = {p.name for p in params} | set(INDEX_KEYS)
     for m in _WHEN.finditer(text):
-        if m["name"] not in {p.name for p in params}:
+        unknown = [c for c in m["name"].split() if c.lstrip("!") not in names]
+        if unknown:
             lineno = text.count("\n", 0, m.start()) + 1
-            raise InputError(f"'#+when {m['name']}:' names no declared parameter", where=f"{path}:{lineno}")
+            raise InputError(f"'#+when {m['name']}:' names no declared parameter or index key: {unknown[0]}",
+                             where=f"{path}:{lineno}")
     return NamedQuery(
         name=path.stem, path=path,
         summary=" ".join(meta.get("summary", [""])),
@@ -240,23 +256,51 @@ def bind(query: NamedQuery, values: dict[str, str], *, when: bool = True) -> str
                              + (", ".join(sorted(known)) or "none"))
     if not query.params:
         return query.text
-    bound: list[tuple[str, str]] = []
+    bound: dict[str, ox.NamedNode | ox.Literal] = {}
     for p in query.params:
         given = values.get(p.name, p.default)
         if given is None and p.required:
             raise UsageError(f"query {query.name} needs --param {p.name}=... ({p.doc})")
         term = term_for(p, given) if given is not None else None
         if term is not None:
-            bound.append((f"?p_{p.name}", str(term)))
+            bound[p.name] = term
     block = _VALUES.search(query.text)
     assert block is not None  # parse() checked it
+    columns = {**bound, **(_index_keys(query.text, bound) if when else {})}
+    rows: list[list[str]] = [[]]
+    for value in columns.values():
+        rows = [[*row, str(term)] for row in rows for term in (value if isinstance(value, list) else [value])]
     # Parameters left unbound are left out of the block rather than written UNDEF: the queries
     # test them with BOUND(), and some engines (Virtuoso 7) join UNDEF rows wrongly.
-    new_block = (f"VALUES ({' '.join(v for v, _ in bound)}) {{ ({' '.join(t for _, t in bound)}) }}"
-                 if bound else "")
+    new_block = (f"VALUES ({' '.join('?p_' + name for name in columns)}) "
+                 f"{{ {' '.join('(' + ' '.join(row) + ')' for row in rows)} }}" if columns else "")
     text = query.text[: block.start()] + new_block + query.text[block.end():]
-    given = {v[len("?p_"):] for v, _ in bound} if when else set()
-    return _WHEN.sub(lambda m: m["indent"] + m["text"] if m["name"] in given else "", text)
+    given = set(columns) if when else set()
+    return _WHEN.sub(lambda m: m["indent"] + m["text"] if _holds(m["name"], given) else "", text)
+
+
+def _holds(conditions: str, given: set[str]) -> bool:
+    return all((c[1:] not in given) if c.startswith("!") else (c in given) for c in conditions.split())
+
+
+def _index_keys(text: str, bound: dict[str, ox.NamedNode | ox.Literal]) -> dict[str, list[ox.Literal]]:
+    """The index-key parameters a query's ``#+when`` lines use, for the date range and actor
+    bound (see the module's doc): one literal per year."""
+    wanted = {name for m in _WHEN.finditer(text) for name in m["name"].split() if name in INDEX_KEYS}
+    low, high = bound.get("from"), bound.get("to")
+    if not wanted or low is None or high is None:
+        return {}
+    first, last = int(low.value[:4]), int(high.value[:4])
+    if not 0 <= last - first < MAX_KEY_YEARS:
+        return {}
+    years = range(first, last + 1)
+    actor = bound.get("actor")
+    # one kind of key at most: two would multiply the rows
+    if "actor_year" in wanted and isinstance(actor, ox.Literal):
+        return {"actor_year": [ox.Literal(actor_year_key(actor.value, y)) for y in years]}
+    if "year" in wanted:
+        return {"year": [ox.Literal(str(y)) for y in years]}
+    return {}
 
 
 def solutions(store: Store, query: NamedQuery, values: dict[str, str] | None = None) -> ox.QuerySolutions:

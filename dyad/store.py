@@ -9,8 +9,9 @@ Layout of the dataset:
   replaced or withdrawn as a unit;
 - ``dyg:ontology`` and ``dyg:actors``: the ontology and the actor registry;
 - ``dyg:derived``: per-event summaries (``dy:status``, ``dy:reportCount``, ``dy:firstSource``,
-  ``dy:agentCode``, ``dy:targetCode``, ``dy:placeName``; dyad/summary.py), recomputed for the
-  events a write touches, in the same transaction as that write.
+  ``dy:agentCode``, ``dy:targetCode``, ``dy:placeName``) and index keys (``dy:yearKey``,
+  ``dy:actorYearKey``; dyad/summary.py), recomputed for the events a write touches, in the same
+  transaction as that write.
 
 Every write is one transaction: :meth:`Store.replace_graph` either lands whole or not at all.
 """
@@ -377,7 +378,7 @@ class Store:
                 for p in (summary.STATUS, summary.SOURCE):
                     for r in self._ox.quads_for_pattern(q.subject, p, None, q.graph_name):
                         summariser.add(r.subject, p, r.object)
-            for p in (summary.AGENT, summary.TARGET, summary.PLACE):
+            for p in (summary.AGENT, summary.TARGET, summary.PLACE, summary.START, summary.END):
                 for q in self._ox.quads_for_pattern(event, p, None):
                     summariser.add(event, p, q.object)
         for source in set(summariser.report_source.values()) - set(summariser.issued):
@@ -397,13 +398,13 @@ class Store:
         return rdf(wanted - have), rdf(have - wanted), orphans
 
     def _recoded_events(self, shared_new: set[Triple]) -> set[ox.NamedNode]:
-        """Events whose agent or target codes or place name a write's new descriptions may
-        change: the actors newly given a code or someone to act for, and those acting for them;
+        """Events whose agent or target codes, place name or index keys a write's new descriptions
+        may change: the actors newly given a code or someone to act for, and those acting for them;
         the places newly given a code or a name."""
         renamed = {to_ox(s) for s, p, o in shared_new if p in (DY.code, RDFS.label)}
         events = {q.subject for x in renamed for q in self._ox.quads_for_pattern(None, summary.PLACE, x)}
-        # roles or a place given to an event by a source that does not report it
-        events |= {to_ox(s) for s, p, o in shared_new if p in (DY.agent, DY.target, DY.place)}
+        # roles, a place or dates given to an event by a source that does not report it
+        events |= {to_ox(s) for s, p, o in shared_new if p in (DY.agent, DY.target, DY.place, DY.start, DY.end)}
         changed = {to_ox(s) for s, p, o in shared_new if p in (DY.code, DY.actsFor)}
         if not changed:
             return events

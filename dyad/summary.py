@@ -18,7 +18,12 @@ An event's summary:
 - ``dy:agentCode`` / ``dy:targetCode``: the codes of its agents / targets, each once;
 - ``dy:placeName``: where it happened, as one string (a state's code, else a place's English or
   untagged name; the least in code-point order when there are several), so that a query shows a
-  place without a row per place or per name.
+  place without a row per place or per name;
+- ``dy:yearKey`` / ``dy:actorYearKey``: index keys, one per calendar year its time span touches
+  ("2020") and per code of its agents and targets and such year ("PRK 2020"). An analyst asks for
+  one actor in one year far more often than for anything else; without a key the engine visits
+  every event of the actor (ten years of them) before the date filter drops nine in ten.
+  Undated events have none (a date range leaves them out anyway).
 """
 
 from __future__ import annotations
@@ -40,10 +45,12 @@ AGENT, TARGET, CODE, ACTS_FOR = (_N(str(p)) for p in (DY.agent, DY.target, DY.co
 REPORT_COUNT, FIRST_SOURCE, AGENT_CODE, TARGET_CODE, PLACE_NAME = (
     _N(str(p)) for p in (DY.reportCount, DY.firstSource, DY.agentCode, DY.targetCode, DY.placeName))
 PLACE, LABEL = _N(str(DY.place)), _N(str(RDFS.label))
+START, END, YEAR_KEY, ACTOR_YEAR_KEY = (_N(str(p)) for p in (DY.start, DY.end, DY.yearKey, DY.actorYearKey))
 #: what the summaries are made of (a write's quads with other predicates cannot change them)
-INPUTS = frozenset({REPORT_OF, STATUS, SOURCE, ISSUED, AGENT, TARGET, CODE, ACTS_FOR, PLACE, LABEL})
+INPUTS = frozenset({REPORT_OF, STATUS, SOURCE, ISSUED, AGENT, TARGET, CODE, ACTS_FOR, PLACE, LABEL, START, END})
 #: what they are made into
-OUTPUTS = frozenset({STATUS, REPORT_COUNT, FIRST_SOURCE, AGENT_CODE, TARGET_CODE, PLACE_NAME})
+OUTPUTS = frozenset({STATUS, REPORT_COUNT, FIRST_SOURCE, AGENT_CODE, TARGET_CODE, PLACE_NAME,
+                     YEAR_KEY, ACTOR_YEAR_KEY})
 _INTEGER = _N(str(XSD.integer))
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -64,6 +71,9 @@ class Summariser:
         self.places: dict[Term, set[Term]] = {}
         #: English or untagged names (the others never name a place in a summary)
         self.labels: dict[Term, set[str]] = {}
+        #: an event's calendar years: first and last (of its earliest start and latest end)
+        self.first_year: dict[Term, int] = {}
+        self.last_year: dict[Term, int] = {}
         self._utc: dict[str, str] = {}
 
     def add(self, s: Term, p: ox.NamedNode, o: Term) -> None:
@@ -90,6 +100,15 @@ class Summariser:
             self.acts_for.setdefault(s, set()).add(o)
         elif p == PLACE:
             self.places.setdefault(s, set()).add(o)
+        elif p == START or p == END:
+            year = _year(o.value)
+            if year is None:
+                return
+            if p == START:
+                if year < self.first_year.get(s, year + 1):
+                    self.first_year[s] = year
+            elif year > self.last_year.get(s, year - 1):
+                self.last_year[s] = year
         elif isinstance(o, ox.Literal) and _english_or_untagged(o.language):
             self.labels.setdefault(s, set()).add(o.value)
 
@@ -139,6 +158,7 @@ class Summariser:
             out.append((REPORT_COUNT, counts[n]))
             first = next(iter(sources)) if n == 1 else min(sources, key=lambda src: (self._when(src), src.value))
             out.append((FIRST_SOURCE, first))
+        coded: set[str] = set()
         for role, code_p in ((self.agents, AGENT_CODE), (self.targets, TARGET_CODE)):
             actors = role.get(event)
             if not actors:
@@ -149,8 +169,14 @@ class Summariser:
                     codes[actor] = sorted(self.code_of(actor), key=lambda c: c.value)
                 found.update(codes[actor])
             out.extend((code_p, c) for c in (sorted(found, key=lambda c: c.value) if len(found) > 1 else found))
+            coded.update(c.value for c in found)
         if name := self.place_name(event):
             out.append((PLACE_NAME, ox.Literal(name)))
+        first, last = self.first_year.get(event), self.last_year.get(event)
+        if first is not None and last is not None:
+            for year in range(first, last + 1):
+                out.append((YEAR_KEY, ox.Literal(str(year))))
+                out.extend((ACTOR_YEAR_KEY, ox.Literal(actor_year_key(code, year))) for code in sorted(coded))
         return out
 
     def place_name(self, event: Term) -> str | None:
@@ -166,6 +192,17 @@ class Summariser:
         if stamp not in self._utc:
             self._utc[stamp] = utc(stamp)
         return self._utc[stamp]
+
+
+def actor_year_key(code: str, year: int) -> str:
+    """The ``dy:actorYearKey`` of an actor code in a year: ``"PRK 2020"``."""
+    return f"{code} {year}"
+
+
+def _year(day: str) -> int | None:
+    # an xsd:date's year ("2020-03-04"; a year before 1 or after 9999 is not a key)
+    head = day[:4]
+    return int(head) if len(day) >= 4 and head.isdigit() else None
 
 
 def _english_or_untagged(language: str | None) -> bool:

@@ -158,6 +158,31 @@ def test_when_lines_are_kept_only_for_given_parameters(tmp_path: Path) -> None:
         queries.parse(rq)
 
 
+def test_a_date_range_binds_one_index_key_row_per_year(tmp_path: Path) -> None:
+    """With both ends of a range, bind() adds the index keys the lines name, one VALUES row per
+    year; a coded actor gets actor-year keys, an actor named by IRI none; ``!NAME`` drops a line
+    when NAME has a value."""
+    rq = tmp_path / "k.rq"
+    rq.write_text("#+ summary: s\n#+ param actor: actor, optional. x\n#+ param from: date-from, optional. x\n"
+                  "#+ param to: date-to, optional. x\n#+ columns: e\n"
+                  "SELECT ?e WHERE {\n  VALUES (?p_actor ?p_from ?p_to) { (UNDEF UNDEF UNDEF) }\n"
+                  "  #+when actor_year: ?e <k:ay> ?p_actor_year .\n"
+                  "  #+when year !actor_year: ?e <k:y> ?p_year .\n"
+                  "  #+when actor !actor_year: ?e <k:a> ?p_actor .\n  ?e ?q ?r .\n}\n", encoding="utf-8")
+    q = queries.parse(rq)
+    coded = queries.bind(q, {"actor": "KOR", "from": "2023-12", "to": "2024"})
+    assert '"KOR 2023") (' in coded and '"KOR 2024") }' in coded and coded.count('("KOR" ') == 2
+    assert "<k:ay> ?p_actor_year" in coded and "<k:y>" not in coded and "<k:a>" not in coded
+    years = queries.bind(q, {"from": "2024-W01", "to": "2024-W02"})
+    assert '"2024") }' in years and "<k:y> ?p_year" in years and "<k:ay>" not in years
+    person = queries.bind(q, {"actor": "dyid:person/someone", "from": "2024", "to": "2024"})
+    assert "actor_year" not in person.split("WHERE")[1] and "<k:a> ?p_actor" in person
+    for values in ({"actor": "KOR", "from": "2024"}, {"actor": "KOR", "from": "1990", "to": "2024"}):
+        assert "?p_actor_year" not in queries.bind(q, values).split("WHERE")[1].replace("<k:ay> ?p_actor_year", "")
+    assert "<k:ay>" not in queries.bind(q, {"actor": "KOR", "from": "1990", "to": "2024"})
+    assert "?p_actor_year" not in queries.bind(q, {"actor": "KOR", "from": "2024", "to": "2024"}, when=False)
+
+
 def test_shipped_query_files_are_valid_sparql_as_they_stand() -> None:
     import pyoxigraph as ox
 

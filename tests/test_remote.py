@@ -153,7 +153,10 @@ def _local_counts(store: Path) -> dict[str, int]:
 
 
 QUERIES = [("who-did-what", ("-p", "status=any")), ("timeline", ("-p", "actor=KOR")), ("dyads", ()),
-           ("places", ("-p", "status=any"))]
+           ("places", ("-p", "status=any")),
+           # date ranges: looked up by the store's index keys (one VALUES row per year)
+           ("who-did-what", ("-p", "actor=KOR", "-p", "from=2024-10", "-p", "to=2025", "-p", "status=any")),
+           ("dyads", ("-p", "from=2015-02", "-p", "to=2015-02"))]
 
 
 # -- export ---------------------------------------------------------------------------------
