@@ -256,6 +256,26 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published:
                     e.targets = [a for a in events[acc[0]].agents if a.code not in codes]
     _reference_times(events, list(scenes), published)
     _statement_dates(events, list(scenes))
+    _summons_remarks(events)
+
+
+_REMARKS = frozenset({DY.Demand, DY.Condemnation, DY.Statement})
+
+
+def _summons_remarks(events: list[Any]) -> None:
+    """What the summoner told the summoned state is told at the summons: in a story of one dated
+    summons of a pair, the summoner's undated demand, condemnation or statement to that state
+    takes the summons date, wherever the story tells it ("Dia meminta pemerintah Swedia ...",
+    "sekaligus juga Indonesia mengecam ..."; the convention: remarks made at a summons take its
+    date). Two summons dates for the pair leave it undated: which one it belongs to is not told."""
+    for e in events:
+        if e.date is not None or e.type not in _REMARKS or not e.targets or e.status == "hypothetical":
+            continue
+        codes, targets = {a.code for a in e.agents}, {t.code for t in e.targets}
+        days = {o.date for o in events if o.type == DY.Summons and o.date is not None and o.status == "reported"
+                and {a.code for a in o.agents} == codes and targets <= {t.code for t in o.targets}}
+        if len(days) == 1:
+            e.date = next(iter(days))
 
 
 def _statement_dates(events: list[Any], scenes: list[SentenceInfo]) -> None:

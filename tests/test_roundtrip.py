@@ -37,6 +37,12 @@ def exports(original: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     return files
 
 
+@pytest.fixture(scope="module")
+def original_answers(original: Path) -> list[str]:
+    """The original store's answers, asked once (each is a `dyad` process)."""
+    return _answers(original)
+
+
 def _answers(store: Path) -> list[str]:
     out = [run_dyad("stats", "--sources", store=store).out]
     for q in CASES["queries"]:
@@ -48,13 +54,13 @@ def _answers(store: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("fmt", CASES["formats"])
-def test_export_loads_into_an_empty_store_as_it_was(original: Path, exports: dict[str, Path], fmt: str,
+def test_export_loads_into_an_empty_store_as_it_was(original_answers: list[str], exports: dict[str, Path], fmt: str,
                                                      tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     ran = run_dyad("load", str(exports[fmt]), store=copy)
     assert ran.code == 0, ran.err
     assert "recomputed differently" not in ran.err
-    assert _answers(copy) == _answers(original)
+    assert _answers(copy) == original_answers
     again = run_dyad("load", str(exports[fmt]), store=copy)  # a second restore changes nothing
     assert again.code == 0 and "+" not in again.err, again.err
     # the sources are sources again: each can be withdrawn on its own
@@ -67,7 +73,8 @@ def test_export_loads_into_an_empty_store_as_it_was(original: Path, exports: dic
 
 
 @pytest.mark.parametrize("fmt", ["trig", "turtle", "jsonld"])
-def test_each_source_exported_alone_loads_into_an_empty_store(original: Path, fmt: str, tmp_path: Path) -> None:
+def test_each_source_exported_alone_loads_into_an_empty_store(original: Path, original_answers: list[str], fmt: str,
+                                                              tmp_path: Path) -> None:
     """`dyad export --source IRI` is the source whole (its graph and the shared descriptions it
     refers to): a source loads into an empty store alone, unless it points to an event another
     source reports (then the error names that field); all of them give the store back."""
@@ -88,11 +95,12 @@ def test_each_source_exported_alone_loads_into_an_empty_store(original: Path, fm
     def _but_triples(answers: list[str]) -> list[str]:
         # descriptions no event refers to (an organ named in passing) belong to no source's export
         return [a for a in answers[0].splitlines() if not a.startswith("triples\t")] + answers[1:]
-    assert _but_triples(_answers(tmp_path / "together")) == _but_triples(_answers(original))
+    assert _but_triples(_answers(tmp_path / "together")) == _but_triples(original_answers)
 
 
-def test_export_loaded_back_into_its_own_store_changes_nothing(original: Path, exports: dict[str, Path]) -> None:
-    before = _answers(original)
+def test_export_loaded_back_into_its_own_store_changes_nothing(original: Path, original_answers: list[str],
+                                                               exports: dict[str, Path]) -> None:
+    before = original_answers
     ran = run_dyad("load", str(exports["trig"]), store=original)
     assert ran.code == 0 and "+" not in ran.err, ran.err
     assert _answers(original) == before
