@@ -148,6 +148,7 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
         first = len(events)
         _sentence_events(doc, sent, found, w, events, matcher)
         _speech_acts(doc, sent, w, events, first)
+        _quoted_acts(doc, sent, w, events, first)
         _frame_meeting(doc, sent, w, events, first)
         for ev in events[first:]:
             if ev.type in (DY.Condemnation, DY.Accusation) and not ev.targets:
@@ -788,6 +789,38 @@ def _speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], fir
         elif any(w.at(doc, x, "unconfirmed", k, nxt) or w.at(doc, x, "concern", k, nxt) for x in range(k + 1, nxt)):
             events.append(EventMention(DY.Statement, speaker, [], [], None, date, "reported", [], None, None,
                                        (sent.start, sent.end), trig))
+
+
+def _quoted_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], first: int) -> None:
+    """A quote read as the speech acts read a complement: '"Malaysia melanggar aturan ...,"
+    katanya', '"Americans ... wanted to destabilise Iran," the minister said'. A wrong told of
+    another state in the speaker's quote is an accusation, a judgement of its act a condemnation,
+    when the quote codes no event of its own ("We condemn ..." already is one)."""
+    x = sent.lo
+    while x < sent.hi:
+        if doc[x].text not in roles.QUOTE_MARKS or roles.inside_quote(doc, sent, x):
+            x += 1
+            continue
+        close = next((k for k in range(x + 1, sent.hi) if doc[k].text in roles.QUOTE_MARKS), None)
+        if close is None:
+            return
+        lo_c, hi_c = doc[x].idx, doc[close].idx
+        # a speaker named by a pronoun ('," katanya', '," he said') is only the story's last actor:
+        # too weak a guess to make an accusation of
+        after = close + 1
+        named = after >= sent.hi or not (w.at(doc, after, "attribution_pronominal", after, sent.hi)
+                                         or w.at(doc, after, "pronouns", after, sent.hi))
+        speaker = roles.quoted_speaker(doc, sent, x + 1, w) if named else []
+        if speaker and not any(lo_c <= e.trigger[0] < hi_c for e in events[first:]):
+            own = {a.code for a in speaker}
+            for words, kind in (("wrongdoing", DY.Accusation), ("disapproval", DY.Condemnation)):
+                culprit = _wrongdoer(doc, sent, x, close, own, w, words)
+                if culprit is not None:
+                    trig = (doc[x].idx, doc[close].idx + 1)
+                    events.append(EventMention(kind, speaker, [culprit], [], None, _date(doc, sent, close, w),
+                                               "reported", [], None, None, (sent.start, sent.end), trig))
+                    break
+        x = close + 1
 
 
 def _claim_called_false(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | None],

@@ -368,6 +368,7 @@ def _speaker_after(doc: Doc, sent: Sent, k: int, w: Words, reach: int = 80) -> l
 
 
 _QUOTES = frozenset({'"', "“", "”"})
+QUOTE_MARKS = _QUOTES
 _QUOTE_ENDS = frozenset({",", '"', "”", "'"})
 
 
