@@ -153,6 +153,8 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
         for ev in events[first:]:
             if ev.type in (DY.Condemnation, DY.Accusation) and not ev.targets:
                 _resolve_object(doc, sent, ev, all_mentions, events[:first], nouns, w)
+            elif ev.type == DY.Demand and not ev.targets and not ev.open_call:
+                ev.targets = _doer_in_object(doc, sent, ev, w)
         pair = _last_pair(doc, sent, events[first:], w) or pair
         acting = [ev for ev in events[first:] if ev.status == "reported"]
         opener = [m[2] for m in mentions if m[0] - lo <= 2 and m[2].code is not None][:1]
@@ -733,6 +735,24 @@ def _resolve_object(doc: Doc, sent: Sent, ev: EventMention, mentions: list[tuple
         # "criticized the move", "mengecam langkah itu": a word for any act points back to the
         # last act another actor was told doing, else to the actor the previous sentence names
         ev.targets = discourse.last_actor(doc, sent, mentions, before, own, w)
+
+
+def _doer_in_object(doc: Doc, sent: Sent, ev: EventMention, w: Words) -> list[ActorMention]:
+    """"demanded the release of embassy staff detained by Iran", "menuntut pembebasan nelayan yang
+    ditahan oleh Malaysia": a demand about what another state did is addressed to that state, the
+    one named by "by"/"oleh" in the demand's clause."""
+    j = bisect.bisect_left(doc.user_data["dyad_starts"], ev.trigger[1], sent.lo, sent.hi)
+    hi = clauses.clause_end(doc, j, sent.hi, w, commas=True)
+    own = {a.code for a in ev.agents}
+    for x in range(j, hi):
+        n = w.at(doc, x, "passive_by", x, hi)
+        if not n:
+            continue
+        by = [a[2] for a in sent.mentions if x + n <= a[0] <= x + n + 1 and coded(a[2])
+              and a[2].kind in ("state", "organization") and a[2].code not in own]
+        if by:
+            return by[:1]
+    return []
 
 
 def _speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], first: int) -> None:
