@@ -813,34 +813,52 @@ def _speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], fir
 
 def _quoted_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], first: int) -> None:
     """A quote read as the speech acts read a complement: '"Malaysia melanggar aturan ...,"
-    katanya', '"Americans ... wanted to destabilise Iran," the minister said'. A wrong told of
-    another state in the speaker's quote is an accusation, a judgement of its act a condemnation,
-    when the quote codes no event of its own ("We condemn ..." already is one)."""
-    x = sent.lo
-    while x < sent.hi:
-        if doc[x].text not in roles.QUOTE_MARKS or roles.inside_quote(doc, sent, x):
-            x += 1
-            continue
-        close = next((k for k in range(x + 1, sent.hi) if doc[k].text in roles.QUOTE_MARKS), None)
-        if close is None:
-            return
-        lo_c, hi_c = doc[x].idx, doc[close].idx
+    katanya', '"Americans ... wanted to destabilise Iran," the minister said', and reported speech
+    told before its attribution without quote marks ("Langkah Austria yang tidak bersahabat ...,
+    kata kementerian"). A wrong told of another state in the speaker's words is an accusation, a
+    judgement of its act a condemnation, when the words code no event of their own ("We condemn
+    ..." already is one)."""
+    for x, close, told in _quoted_spans(doc, sent, w):
+        lo_c, hi_c = doc[x].idx if x >= sent.lo else sent.start, doc[close].idx
         # a speaker named by a pronoun ('," katanya', '," he said') is only the story's last actor:
         # too weak a guess to make an accusation of
         after = close + 1
         named = after >= sent.hi or not (w.at(doc, after, "attribution_pronominal", after, sent.hi)
                                          or w.at(doc, after, "pronouns", after, sent.hi))
-        speaker = roles.quoted_speaker(doc, sent, x + 1, w) if named else []
-        if speaker and not any(lo_c <= e.trigger[0] < hi_c for e in events[first:]):
-            own = {a.code for a in speaker}
-            for words, kind in (("wrongdoing", DY.Accusation), ("disapproval", DY.Condemnation)):
-                culprit = _wrongdoer(doc, sent, x, close, own, w, words)
-                if culprit is not None:
-                    trig = (doc[x].idx, doc[close].idx + 1)
-                    events.append(EventMention(kind, speaker, [culprit], [], None, _date(doc, sent, close, w),
-                                               "reported", [], None, None, (sent.start, sent.end), trig))
-                    break
-        x = close + 1
+        speaker = told if told is not None else roles.quoted_speaker(doc, sent, x + 1, w) if named else []
+        if not speaker or any(lo_c <= e.trigger[0] < hi_c for e in events[first:]):
+            continue
+        own = {a.code for a in speaker}
+        for words, kind in (("wrongdoing", DY.Accusation), ("disapproval", DY.Condemnation)):
+            culprit = _wrongdoer(doc, sent, x, close, own, w, words)
+            if culprit is not None:
+                trig = (lo_c, doc[close].idx + 1)
+                events.append(EventMention(kind, speaker, [culprit], [], None, _date(doc, sent, close, w),
+                                           "reported", [], None, None, (sent.start, sent.end), trig))
+                break
+
+
+def _quoted_spans(doc: Doc, sent: Sent, w: Words) -> list[tuple[int, int, list[ActorMention] | None]]:
+    """The (opening, closing) marks of the sentence's quotes (their speaker found by
+    roles.quoted_speaker: None); in a sentence without quote marks, the words before a trailing
+    attribution, from just before the sentence to its comma, with the speaker named between the
+    comma and the verb ("..., Venezuela's foreign ministry said") or right after the verb
+    ("..., kata Kementerian Luar Negeri Venezuela")."""
+    marks = [k for k in range(sent.lo, sent.hi) if doc[k].text in roles.QUOTE_MARKS]
+    if marks:
+        return [(a, b, None) for a, b in zip(marks[::2], marks[1::2])]
+    c = next((c for c in range(sent.hi - 2, sent.lo + 1, -1) if doc[c].text == ","), None)
+    if c is None:
+        return []
+    for k in range(c + 1, min(c + 7, sent.hi)):
+        n = w.at(doc, k, "attribution", k, sent.hi)
+        if not n:
+            continue
+        between = [a[2] for a in sent.mentions if c < a[0] and a[1] <= k and coded(a[2])]
+        after = [a[2] for a in sent.mentions if k + n <= a[0] <= k + n + 1 and coded(a[2])]
+        speaker = between[-1:] if k > c + 1 else after[:1]
+        return [(sent.lo - 1, c, speaker)] if speaker else []
+    return []
 
 
 def _claim_called_false(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | None],
