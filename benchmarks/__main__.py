@@ -618,7 +618,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gdelt-copies", type=int, default=GDELT_DAY_COPIES,
                     help="copies of the real GDELT file that make the import step's day (66: ~150k rows)")
     ap.add_argument("--limit", type=float, default=600.0, help="seconds a baseline step may take (skip/stop beyond)")
-    ap.add_argument("--query-limit", type=float, default=120.0,
+    ap.add_argument("--query-limit", type=float, default=60.0,
                     help="seconds a baseline query may take (skip/stop beyond; its ratio is then a bound)")
     ap.add_argument("--baseline-jobs", type=int, choices=(1, 2), default=1,
                     help="baseline steps at a time once Dyad's side of a size is done (one core each)")
