@@ -768,7 +768,8 @@ def _speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], fir
         speaker = roles.agents_left(doc, sent, k, clauses.clause_start(doc, sent.lo, k, w, commas=False), w)
         if not speaker:
             continue
-        nxt = next((x for x in range(k + 1, sent.hi) if w.at(doc, x, "speech", sent.lo, sent.hi)), sent.hi)
+        last = k + w.at(doc, k, "speech", sent.lo, sent.hi) - 1  # "objected to": its "to" is no place
+        nxt = next((x for x in range(last + 1, sent.hi) if w.at(doc, x, "speech", sent.lo, sent.hi)), sent.hi)
         scope = (doc[k].idx, doc[nxt - 1].idx + len(doc[nxt - 1]))
         date = _date(doc, sent, k, w)
         trig = (doc[k].idx, doc[k].idx + len(doc[k]))
@@ -791,17 +792,17 @@ def _speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], fir
         elif claimed:  # "said that Russia had transferred 10,000 troops to the left bank": still an accusation
             events.append(EventMention(DY.Accusation, speaker, list(claimed[0]), [], None, date, "reported", [],
                                        None, None, (sent.start, sent.end), trig))
-        elif not inside and (addressee := _wrongdoer(doc, sent, k, nxt, codes, w, "obligation", near=3)):
+        elif not inside and (addressee := _wrongdoer(doc, sent, last, nxt, codes, w, "obligation", near=3)):
             # "reiterated that Spain's officials should abide by ...", "China lebih baik
             # menginformasikan ...": what another state must do, said by a state, is a demand
             events.append(EventMention(DY.Demand, speaker, [addressee], [], None, date, "reported", [],
                                        None, None, (sent.start, sent.end), trig))
-        elif not inside and (culprit := _wrongdoer(doc, sent, k, nxt, codes, w, "disapproval")):
+        elif not inside and (culprit := _wrongdoer(doc, sent, last, nxt, codes, w, "disapproval")):
             # "said Maduro's remarks were unacceptable", "Langkah Austria yang tidak bersahabat":
             # another state's act judged in one's own words is a condemnation
             events.append(EventMention(DY.Condemnation, speaker, [culprit], [], None, date, "reported", [],
                                        None, None, (sent.start, sent.end), trig))
-        elif not inside and (culprit := _wrongdoer(doc, sent, k, nxt, codes, w, "wrongdoing")):
+        elif not inside and (culprit := _wrongdoer(doc, sent, last, nxt, codes, w, "wrongdoing")):
             # "said Malaysia had violated ...", "menyebut ... dibunuh oleh agen Korea Utara": a wrong
             # told of another state in one's own words is an accusation
             events.append(EventMention(DY.Accusation, speaker, [culprit], [], None, date, "reported", [],
@@ -898,7 +899,7 @@ def _wrongdoer(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | None], w: W
         if not n or clauses.negated(doc, x, k + 1, w):
             continue
         cands = [a for a in sent.mentions if k < a[0] < hi and coded(a[2]) and a[2].kind in ("state", "organization", "person")
-                 and a[2].code not in own and not roles.locative(doc, a[0], w)]
+                 and a[2].code not in own and not (roles.locative(doc, a[0], w) and a[0] - 1 > k)]
         by = [] if near is not None else [a for a in cands if x + n <= a[0] <= x + n + 4 and
                                          any(w.at(doc, y, "passive_by", x + n, a[0]) for y in range(x + n, a[0]))]
         before = [a for a in cands if a[1] <= x and (near is None or x - a[1] <= near)]
