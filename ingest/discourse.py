@@ -256,20 +256,23 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published:
                     e.targets = [a for a in events[acc[0]].agents if a.code not in codes]
     _reference_times(events, list(scenes), published)
     _statement_dates(events, list(scenes))
-    _summons_remarks(events)
+    _summons_remarks(events, list(scenes))
 
 
 _REMARKS = frozenset({DY.Demand, DY.Condemnation, DY.Statement})
 
 
-def _summons_remarks(events: list[Any]) -> None:
+def _summons_remarks(events: list[Any], scenes: list[SentenceInfo]) -> None:
     """What the summoner told the summoned state is told at the summons: in a story of one dated
     summons of a pair, the summoner's undated demand, condemnation or statement to that state
     takes the summons date, wherever the story tells it ("Dia meminta pemerintah Swedia ...",
     "sekaligus juga Indonesia mengecam ..."; the convention: remarks made at a summons take its
-    date). Two summons dates for the pair leave it undated: which one it belongs to is not told."""
+    date). Two summons dates for the pair leave it undated: which one it belongs to is not told; a
+    time in its own sentence, even one that dates nothing, says it was another occasion."""
+    timed = {s.start for s in scenes if s.times}
     for e in events:
-        if e.date is not None or e.type not in _REMARKS or not e.targets or e.status == "hypothetical":
+        if e.date is not None or e.type not in _REMARKS or not e.targets or e.status == "hypothetical" \
+                or e.sentence[0] in timed:  # "Last month, China demanded ...": its own time, not the summons'
             continue
         codes, targets = {a.code for a in e.agents}, {t.code for t in e.targets}
         days = {o.date for o in events if o.type == DY.Summons and o.date is not None and o.status == "reported"

@@ -744,14 +744,17 @@ def _doer_in_object(doc: Doc, sent: Sent, ev: EventMention, w: Words) -> list[Ac
     j = bisect.bisect_left(doc.user_data["dyad_starts"], ev.trigger[1], sent.lo, sent.hi)
     hi = clauses.clause_end(doc, j, sent.hi, w, commas=True)
     own = {a.code for a in ev.agents}
+    if any(j <= a < hi for a, b, m in sent.times):
+        return []  # "stolen by British soldiers in 1897": a past act's time would date the demand
     for x in range(j, hi):
         n = w.at(doc, x, "passive_by", x, hi)
         if not n:
             continue
-        by = [a[2] for a in sent.mentions if x + n <= a[0] <= x + n + 1 and coded(a[2])
-              and a[2].kind in ("state", "organization") and a[2].code not in own]
-        if by:
-            return by[:1]
+        # the state itself, not something of it ("Germany's Der Spiegel", "Iran-backed militias")
+        by = [a for a in sent.mentions if x + n <= a[0] <= x + n + 1 and coded(a[2])
+              and a[2].kind in ("state", "organization") and a[2].code not in own
+              and not (a[1] < len(doc) and doc[a[1]].text in ("'s", "’s", "-"))]
+        return [by[0][2]] if by else []  # the first "by" only: "drones fired by Russia" is another's
     return []
 
 
@@ -829,14 +832,38 @@ def _quoted_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], fir
         speaker = told if told is not None else roles.quoted_speaker(doc, sent, x + 1, w) if named else []
         if not speaker or any(lo_c <= e.trigger[0] < hi_c for e in events[first:]):
             continue
+        # doubt, a question, a hypothesis, a negation or a third party's claim in the words: not
+        # the speaker's own charge ("There is no evidence that Iran violated ...", "Any strike on
+        # Iran would be a violation", "Israel claims that Egypt violated ...")
+        judged = {z for y in range(x + 1, close) for words in ("disapproval", "wrongdoing")
+                  for z in range(y, y + w.at(doc, y, words, x + 1, close))}  # "tidak bersahabat" is one word here
+        if any(w.at(doc, y, name, x + 1, close) for y in range(x + 1, close) if y not in judged
+               for name in ("quote_doubt", "conditional", "hedge", "claim_nouns", "negation")):
+            continue
         own = {a.code for a in speaker}
-        for words, kind in (("wrongdoing", DY.Accusation), ("disapproval", DY.Condemnation)):
-            culprit = _wrongdoer(doc, sent, x, close, own, w, words)
+        for words, kind in (("disapproval", DY.Condemnation), ("wrongdoing", DY.Accusation)):
+            culprit = _doer_before(doc, sent, x, close, own, w, words)
             if culprit is not None:
                 trig = (lo_c, doc[close].idx + 1)
                 events.append(EventMention(kind, speaker, [culprit], [], None, _date(doc, sent, close, w),
                                            "reported", [], None, None, (sent.start, sent.end), trig))
                 break
+
+
+def _doer_before(doc: Doc, sent: Sent, lo: int, hi: int, own: set[str | None], w: Words,
+                 words: str) -> ActorMention | None:
+    """The state a word of ``words`` (wrongdoing, disapproval) in (lo, hi) is said of: named at
+    most three words before it ("Malaysia melanggar", "Langkah Austria yang tidak bersahabat"),
+    not the speaker's own, not one the act is done to ("attacks on Ukraine's grid")."""
+    for x in range(lo + 1, hi):
+        if not w.at(doc, x, words, lo + 1, hi):
+            continue
+        near = [a for a in sent.mentions if lo < a[0] and a[1] <= x and x - a[1] <= 3 and coded(a[2])
+                and a[2].kind in ("state", "organization") and a[2].code not in own
+                and not w.ending_at(doc, a[0], "victim_markers", lo + 1)]
+        if near:
+            return near[-1][2]
+    return None
 
 
 def _quoted_spans(doc: Doc, sent: Sent, w: Words) -> list[tuple[int, int, list[ActorMention] | None]]:
@@ -898,6 +925,8 @@ def _wrongdoer(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | None], w: W
         n = w.at(doc, x, words, k + 1, hi)
         if not n or clauses.negated(doc, x, k + 1, w):
             continue
+        if words == "wrongdoing" and any(w.at(doc, y, "claim_nouns", k + 1, x) for y in range(k + 1, x)):
+            return None  # "objected to Pakistan's accusation that Indian troops violated ...": another's charge
         cands = [a for a in sent.mentions if k < a[0] < hi and coded(a[2]) and a[2].kind in ("state", "organization", "person")
                  and a[2].code not in own and not (roles.locative(doc, a[0], w) and a[0] - 1 > k)]
         by = [] if near is not None else [a for a in cands if x + n <= a[0] <= x + n + 4 and
