@@ -174,9 +174,10 @@ class Summariser:
             out.append((PLACE_NAME, ox.Literal(name)))
         first, last = self.first_year.get(event), self.last_year.get(event)
         if first is not None and last is not None:
+            ordered = sorted(coded)
             for year in range(first, last + 1):
                 out.append((YEAR_KEY, ox.Literal(str(year))))
-                out.extend((ACTOR_YEAR_KEY, ox.Literal(actor_year_key(code, year))) for code in sorted(coded))
+                out.extend((ACTOR_YEAR_KEY, ox.Literal(actor_year_key(code, year))) for code in ordered)
         return out
 
     def place_name(self, event: Term) -> str | None:
