@@ -113,7 +113,7 @@ T = {name: nt_iri(str(term)) for name, term in {
     "language": DCTERMS.language, "url": URIRef("https://schema.org/url"),
     "Organization": DY.Organization, "Person": DY.Person, "actsFor": DY.actsFor,
     "reportCount": DY.reportCount, "firstSource": DY.firstSource, "agentCode": DY.agentCode, "targetCode": DY.targetCode,
-    "yearKey": DY.yearKey, "actorYearKey": DY.actorYearKey,
+    "yearKey": DY.yearKey, "actorYearKey": DY.actorYearKey, "claimKey": DY.claimKey,
     "Submission": DY.Submission, "generated": PROV.generatedAtTime,
     "attributed": PROV.wasAttributedTo, "Agent": PROV.Agent,
 }.items()}
@@ -440,9 +440,12 @@ class Generator:
             yield f"{E} {T['agentCode']} {nt_lit(self.code_of[ev.agent])}"
             if ev.target is not None:
                 yield f"{E} {T['targetCode']} {nt_lit(self.code_of[ev.target])}"
+            codes = {self.code_of[ev.agent]} | ({self.code_of[ev.target]} if ev.target is not None else set())
+            if best != DY.Reported:  # a claim: one key per code
+                for code in sorted(codes):
+                    yield f"{E} {T['claimKey']} {nt_lit(code)}"
             # index keys: every year the date spans, alone and with each code (undated: none)
             if ev.precision:
-                codes = {self.code_of[ev.agent]} | ({self.code_of[ev.target]} if ev.target is not None else set())
                 for year in range(ev.start.year, ev.end.year + 1):
                     yield f"{E} {T['yearKey']} {nt_lit(str(year))}"
                     for code in sorted(codes):

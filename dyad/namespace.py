@@ -73,6 +73,7 @@ class DY(DefinedNamespace):
     placeName: URIRef
     yearKey: URIRef
     actorYearKey: URIRef
+    claimKey: URIRef
     # sources
     Source: URIRef
     Article: URIRef

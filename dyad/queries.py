@@ -25,6 +25,8 @@ a query's lines name them and both ends of a date range are given (at most
 :data:`MAX_KEY_YEARS` years): ``actor_year``, the years of the range with a coded actor
 (``"PRK 2020"``; an actor bound by IRI has none), else ``year``, the years alone (``"2020"``). They
 are one more column of the same ``VALUES`` block, one row per year: still bound, never pasted.
+A query whose lines name ``actor_claim`` gets it for an actor bound by code, whatever the dates:
+the code itself, as the store's ``dy:claimKey`` holds it on the events that are claims.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ _PARAM = re.compile(
 )
 _WHEN = re.compile(r"^(?P<indent>[ \t]*)#\+when (?P<name>!?[a-z_]+(?: !?[a-z_]+)*):[ \t]?(?P<text>.*)$", re.MULTILINE)
 #: the parameters bind() derives for the store's index keys (see the module's doc)
-INDEX_KEYS = ("year", "actor_year")
+INDEX_KEYS = ("year", "actor_year", "actor_claim")
 #: a date range over more years than this is not looked up by index keys (one VALUES row a year)
 MAX_KEY_YEARS = 25
 _VALUES = re.compile(r"VALUES\s*\((?P<vars>[^)]*)\)\s*\{\s*\((?P<row>[^)]*)\)\s*\}")
@@ -287,6 +289,9 @@ def _index_keys(text: str, bound: dict[str, ox.NamedNode | ox.Literal]) -> dict[
     """The index-key parameters a query's ``#+when`` lines use, for the date range and actor
     bound (see the module's doc): one literal per year."""
     wanted = {name for m in _WHEN.finditer(text) for name in m["name"].split() if name in INDEX_KEYS}
+    actor = bound.get("actor")
+    if "actor_claim" in wanted and isinstance(actor, ox.Literal):
+        return {"actor_claim": [actor]}
     low, high = bound.get("from"), bound.get("to")
     if not wanted or low is None or high is None:
         return {}
@@ -294,7 +299,6 @@ def _index_keys(text: str, bound: dict[str, ox.NamedNode | ox.Literal]) -> dict[
     if not 0 <= last - first < MAX_KEY_YEARS:
         return {}
     years = range(first, last + 1)
-    actor = bound.get("actor")
     # one kind of key at most: two would multiply the rows
     if "actor_year" in wanted and isinstance(actor, ox.Literal):
         return {"actor_year": [ox.Literal(actor_year_key(actor.value, y)) for y in years]}

@@ -29,7 +29,7 @@ def test_every_write_keeps_the_derived_graph_equal_to_a_rebuild(tmp_path: Path, 
     monkeypatch.chdir(ROOT)
     monkeypatch.delenv("DYAD_STORE", raising=False)
     path = tmp_path / "store"
-    kinds = set()
+    kinds, claims = set(), set()
     for step in STEPS:
         ran = CliRunner().invoke(cli, [*step, "--store", str(path)], catch_exceptions=False)
         assert ran.exit_code == 0, (step, ran.output)
@@ -43,4 +43,6 @@ def test_every_write_keeps_the_derived_graph_equal_to_a_rebuild(tmp_path: Path, 
         assert kept == rebuilt, (step, sorted(kept ^ rebuilt)[:10])
         kinds.add(step[0])
         assert any(p == DY.actorYearKey for _, p, _ in kept), step  # not vacuous: keys are there
+        claims |= {s for s, p, _ in kept if p == DY.claimKey}
     assert kinds == {"load", "ingest", "submit", "import", "withdraw"}
+    assert claims  # some step kept claim keys

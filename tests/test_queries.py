@@ -183,6 +183,22 @@ def test_a_date_range_binds_one_index_key_row_per_year(tmp_path: Path) -> None:
     assert "?p_actor_year" not in queries.bind(q, {"actor": "KOR", "from": "2024", "to": "2024"}, when=False)
 
 
+def test_an_actor_by_code_binds_its_claim_key_whatever_the_dates(tmp_path: Path) -> None:
+    """``actor_claim`` is the coded actor itself (one row), with or without a range; an actor named
+    by IRI has none, and the line for it stays."""
+    rq = tmp_path / "c.rq"
+    rq.write_text("#+ summary: s\n#+ param actor: actor, optional. x\n#+ columns: e\n"
+                  "SELECT ?e WHERE {\n  VALUES (?p_actor) { (UNDEF) }\n"
+                  "  #+when actor_claim: ?e <k:c> ?p_actor_claim .\n"
+                  "  #+when actor !actor_claim: ?e <k:a> ?p_actor .\n  ?e ?q ?r .\n}\n", encoding="utf-8")
+    q = queries.parse(rq)
+    coded = queries.bind(q, {"actor": "PRK"})
+    assert '("PRK" "PRK") }' in coded and "<k:c> ?p_actor_claim" in coded and "<k:a>" not in coded
+    person = queries.bind(q, {"actor": "dyid:person/someone"})
+    assert "<k:c>" not in person and "<k:a> ?p_actor" in person and "?p_actor_claim" not in person
+    assert "<k:c>" not in queries.bind(q, {}) and "<k:a>" not in queries.bind(q, {})
+
+
 def test_shipped_query_files_are_valid_sparql_as_they_stand() -> None:
     import pyoxigraph as ox
 

@@ -234,7 +234,7 @@ def test_sigkill_mid_ingest_leaves_whole_articles_or_none(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("prop", ["placeName", "agentCode", "targetCode", "reportCount", "firstSource",
-                                  "yearKey", "actorYearKey"])
+                                  "yearKey", "actorYearKey", "claimKey"])
 def test_a_source_cannot_state_the_stores_summaries(tmp_path: Path, prop: str) -> None:
     """dyg:derived is the store's: a file that states a summary is refused, naming it."""
     f = tmp_path / "summary.ttl"
