@@ -37,6 +37,7 @@ from dyad.namespace import DY
 from dyad.registry import Post, Registry, load_registry, person_iri, post_iri, post_triples
 from dyad.resources import resource, read_yaml
 from ingest.temporal import weekday_names
+from ingest.nlp import blank
 
 __all__ = ["ActorMention", "find_actors", "doc_for", "sentence_bounds"]
 
@@ -81,9 +82,9 @@ class _Lexicon:
 @lru_cache(maxsize=8)
 def _nlp(language: str) -> Any:
     try:
-        return spacy.blank(language)
+        return blank(language)
     except Exception:  # an unsupported code still tokenizes sensibly as the multi-language blank
-        return spacy.blank("xx")
+        return blank("xx")
 
 
 def doc_for(text: str, language: str, sentences: Sequence[Any] = ()) -> Doc:

@@ -106,14 +106,17 @@ def triggers(language: str) -> dict[str, Any]:
 
 def clause_start(doc: Doc, lo: int, t: int, w: Words, *, commas: bool, skip: frozenset[int] = frozenset()) -> int:
     """First token of the clause holding token t (sentence starts at lo); `skip`: coordinators
-    that join noun phrases ("X and Y"), not clauses."""
+    that join noun phrases ("X and Y"), not clauses. A boundary word inside an actor's name or
+    title (``doc.user_data["dyad_named"]``: "Kuasa Usaha Sementara", a chargé d'affaires ad
+    interim, holds "sementara", "while") is part of the name."""
+    named = doc.user_data.get("dyad_named", ())
     i = t - 1
     while i >= lo:
         tok = doc[i]
         if commas and tok.text == ",":
             return i + 1
         for name in ("complementizers", "boundaries", "speech") + (("coordinators",) if commas and i not in skip else ()):
-            if w.ending_at(doc, i + 1, name, lo):
+            if i not in named and w.ending_at(doc, i + 1, name, lo):
                 return i + 1
         if tok.text in ('"', "“", "”"):
             return i + 1
@@ -123,13 +126,14 @@ def clause_start(doc: Doc, lo: int, t: int, w: Words, *, commas: bool, skip: fro
 
 def clause_end(doc: Doc, t: int, hi: int, w: Words, *, commas: bool, skip: frozenset[int] = frozenset()) -> int:
     """End (exclusive) of the clause holding token t; `skip` as in clause_start."""
+    named = doc.user_data.get("dyad_named", ())
     i = t + 1
     while i < hi:
         tok = doc[i]
         if (commas and tok.text == ",") or tok.text in ('"', "“", "”"):
             return i
         for name in ("complementizers", "boundaries") + (("coordinators",) if commas and i not in skip else ()):
-            if w.at(doc, i, name, 0, hi):
+            if i not in named and w.at(doc, i, name, 0, hi):
                 return i
         i += 1
     return hi

@@ -126,6 +126,7 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
     arrivals: list[ActorMention] = []
     previous: list[ActorMention] = []
     all_mentions = _tok_spans(actors, starts, 0, len(article.text))
+    doc.user_data["dyad_named"] = frozenset(k for i, j, _ in all_mentions for k in range(i, j))
     scenes: list[discourse.SentenceInfo] = []
     spans: list[tuple[int, int]] = []
     breaks = [m.start() for m in re.finditer(r"\n", article.text)]
@@ -217,6 +218,11 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
         if clauses.negated(doc, i, sent.lo, w) or clauses.in_conditional(doc, i, sent.lo, w):
             continue
         obj_end, troops, owners = j, None, None
+        rel = inversion.relative_denial(doc, sent, i, w, events[first_in_sentence:]) if trig.type == "Denial" else None
+        if rel is not None:  # "an accusation Belgrade dismissed as a fabrication": whatever follows the verb
+            events.append(EventMention(DY.Denial, *rel, [], None, None, "reported", [], None, None, (sent.start, sent.end),
+                                       (doc[i].idx, doc[j - 1].idx + len(doc[j - 1])), claim_ref=True))
+            continue
         if trig.objects:
             hit = _object(doc, j, min(sent.hi, j + trig.window + 1), trig.objects)
             back = None
@@ -251,10 +257,6 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
                 # a state is named with them, or someone says so)
                 troops, owners = _number(doc, max(cl_lo, at - 4), at, w), sender
             elif hit is None:
-                rel = inversion.relative_denial(doc, sent, i, w, events[first_in_sentence:]) if trig.type == "Denial" else None
-                if rel is not None:  # "an accusation Belgrade dismissed as a fabrication"
-                    events.append(EventMention(DY.Denial, *rel, [], None, None, "reported", [], None, None, (sent.start, sent.end),
-                                               (doc[i].idx, doc[j - 1].idx + len(doc[j - 1])), claim_ref=True))
                 continue
             else:
                 obj_end = hit[1]
@@ -446,7 +448,8 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         agents = roles.pronoun_subject(doc, sent, i, w, mutual=_mutual(doc, i, trig, sent, events))
     if not trig.nominal and not agents and not passive and not owners:
         conj = roles.after_coordinator(doc, sent, i, w)
-        agents = [] if conj else roles.agents_left(doc, sent, i, cl_lo, w)
+        noun = doc[j - 1].lower_ in _matcher(doc.lang_)[2]
+        agents = [] if conj else roles.agents_left(doc, sent, i, cl_lo, w, noun=noun)
         if agents and agents[0].text.lower() in {" ".join(p) for p in w.sets.get("first_person", ())}:
             agents = []
         # a clause opened by a quote is the quote's speaker's (below); one after a quoted phrase
@@ -928,7 +931,7 @@ def _wrongdoer(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | None], w: W
         if words == "wrongdoing" and any(w.at(doc, y, "claim_nouns", k + 1, x) for y in range(k + 1, x)):
             return None  # "objected to Pakistan's accusation that Indian troops violated ...": another's charge
         cands = [a for a in sent.mentions if k < a[0] < hi and coded(a[2]) and a[2].kind in ("state", "organization", "person")
-                 and a[2].code not in own and not (roles.locative(doc, a[0], w) and a[0] - 1 > k)]
+                 and a[2].code not in own and not (roles.locative(doc, a[0], w) and a[0] - 1 > k) and not roles.private(doc, a, w)]
         by = [] if near is not None else [a for a in cands if x + n <= a[0] <= x + n + 4 and
                                          any(w.at(doc, y, "passive_by", x + n, a[0]) for y in range(x + n, a[0]))]
         before = [a for a in cands if a[1] <= x and (near is None or x - a[1] <= near)]

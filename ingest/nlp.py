@@ -46,10 +46,20 @@ class Sentence:
     part: str
 
 
+def blank(language: str) -> Language:
+    """spaCy's blank pipeline for ``language``, whose tokenizer also splits a double hyphen or an
+    em dash that touches the words around it ("(Jiji Press)--Chinese Vice Foreign Minister ...",
+    "Moscow—The Kremlin"): glued, the first word of the lead is no word and no name matches it."""
+    nlp = spacy.blank(language)
+    infixes = [*nlp.Defaults.infixes, r"--+", r"(?<=[\w)\]])—(?=[\w(])"]
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    return nlp
+
+
 @lru_cache(maxsize=None)
 def pipeline(language: str) -> Language:
     """The blank pipeline for ``language`` (tokenizer + sentencizer), built once."""
-    nlp = spacy.blank(language)
+    nlp = blank(language)
     path = resource("data", "lexicons", language, "sentences.yaml")
     if path.is_file():
         for abbr in (read_yaml(path) or {}).get("abbreviations", []):

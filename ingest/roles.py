@@ -66,8 +66,12 @@ def is_time(sent: Sent, k: int) -> bool:
 
 
 def locative(doc: Doc, i: int, w: Words) -> bool:
-    return any(w.ending_at(doc, i, name) for name in ("place", "destination")) or (
-        i > 0 and doc[i - 1].lower_ in ("dari", "from"))
+    """Token i is named as a place ("in Jakarta", "to Manila", "dari Beijing"); not after a noun
+    whose "to" marks what it is aimed at ("opposition to Japan", "a protest to China")."""
+    n = w.ending_at(doc, i, "destination")
+    if n and w.ending_at(doc, i - n, "aimed_to"):
+        return False
+    return bool(n or w.ending_at(doc, i, "place")) or (i > 0 and doc[i - 1].lower_ in ("dari", "from"))
 
 
 def np_coordinators(doc: Doc, mentions: list[tuple[int, int, ActorMention]], w: Words) -> frozenset[int]:
@@ -134,9 +138,18 @@ def group_ref(doc: Doc, sent: Sent, lo: int, hi: int, w: Words) -> list[ActorMen
 _SUBJECT_GAP = 3  # words between a subject and its verb (adverbs and times aside): "X's top envoy"
 
 
-def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words) -> list[ActorMention]:
-    """The nearest coded actor before token t (from lo), with its pair partner; skips appositives."""
+def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words, *, noun: bool = False) -> list[ActorMention]:
+    """The nearest coded actor before token t (from lo), with its pair partner; skips appositives.
+    ``noun``: the trigger is a noun ("visit", "telephone conversation"), whose article and modifiers
+    stand between no subject and its verb ("is on a five-day state visit to", "held, eventually, a
+    telephone conversation")."""
     k = t - 1
+    m, named = k, {x for a in sent.mentions for x in range(a[0], a[1])}
+    while noun and m >= max(lo, t - 6) and m not in named and not w.at(doc, m, "np_articles", lo, t) and (
+            doc[m].text == "-" or doc[m].like_num or (doc[m].is_alpha and doc[m].is_lower)):
+        m -= 1
+    if noun and m >= lo and m not in named and w.at(doc, m, "np_articles", lo, t):
+        k = m - 1
     while k >= lo and (w.at(doc, k, "adverbs", lo, t) or w.at(doc, k, "hypothetical", lo, t)
                        or (doc[k].text in ("(", ")") and not any(a[1] == k + 1 for a in sent.mentions))
                        or is_time(sent, k)):
@@ -174,9 +187,16 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words) -> list[ActorMe
     # "Turki, Iran, dan Pakistan"
     cur = best
     while True:
-        before = cur[0] - 1
-        before -= w.ending_at(doc, cur[0], "determiners", lo) or \
-            w.ending_at(doc, cur[0], "possessives", lo)  # "the GCC and the European Union", "and his"
+        start = cur[0]
+        if (n := w.ending_at(doc, start, "counterpart_nouns", lo)):
+            # "Lavrov and his U.S. counterpart John Kerry": the name's post stands between
+            post = [a for a in sent.mentions if a[1] == start - n and lo <= a[0] and a[2].kind == "state"]
+            s2 = post[0][0] if post else start - n
+            if w.ending_at(doc, s2, "possessives", lo):
+                start = s2
+        before = start - 1
+        before -= w.ending_at(doc, start, "determiners", lo) or \
+            w.ending_at(doc, start, "possessives", lo)  # "the GCC and the European Union", "and his"
         joined = before >= lo and (w.at(doc, before, "pair_joiners", lo) or before in sent.np_and)
         if joined and before - 1 >= lo and doc[before - 1].text == "," and (before - 1) in sent.np_and:
             before -= 1  # "Iran, dan Pakistan": the serial comma
@@ -482,6 +502,9 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
             if a[0] - j <= 4 and w.ending_at(doc, a[0], "claim_nouns", j):
                 return [a[2]]
             if a[1] < len(doc) and doc[a[1]].lower_ in ("'s", "’s") and w.at(doc, a[1] + 1, "claim_nouns"):
+                return [a[2]]
+            # "denied on Tuesday accusations by Kiev", "membantah tuduhan dari Ukraina": who made it after the noun
+            if a[0] - j <= 6 and (n := w.ending_at(doc, a[0], "claim_by", j)) and w.ending_at(doc, a[0] - n, "claim_nouns", j):
                 return [a[2]]
             # "denied a Ukrainian intelligence report": an adjective inside the claim noun phrase
             if a[0] - j <= 2 and any(w.at(doc, x, "claim_nouns") for x in range(a[1], min(a[1] + 3, cl_hi))):
