@@ -27,7 +27,6 @@ from typing import Any, Iterable, Sequence
 from urllib.parse import urlsplit
 
 import pycountry
-import spacy
 from rdflib import Literal, URIRef
 from rdflib.namespace import FOAF, ORG, RDF, RDFS
 from spacy.matcher import PhraseMatcher
