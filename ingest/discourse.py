@@ -182,6 +182,25 @@ def _denied_deployments(events: list[Any]) -> None:
             e.status = "unconfirmed"
 
 
+def _denials_told_twice(events: list[Any]) -> None:
+    """A denial told without whose claim it answers ("India denies violating cease fire", the
+    headline) is the same state's denial the story tells with it ("described as baseless
+    Pakistan's accusation"): one event, aimed as that one is. Not a denial of the media's reports,
+    nor one dated apart from it."""
+    aimed = [e for e in events if e.type == DY.Denial and e.targets and e.status == "reported"]
+    for e in events:
+        if e.type != DY.Denial or e.targets or e.status != "reported" or e.media_claim:
+            continue
+        codes = {a.code for a in e.agents}
+        same = [o for o in aimed if {a.code for a in o.agents} == codes
+                and (o.date is None or e.date is None or o.date == e.date)]
+        # one such denial: with two (aimed at two states) it is not told which this one is
+        if len({frozenset(t.code for t in o.targets) for o in same}) == 1:
+            e.targets = list(same[0].targets)
+            if e.date is None:
+                e.date = same[0].date
+
+
 def _same(a: Any, b: Any) -> bool:
     return (a.type == b.type and {x.code for x in a.agents} == {x.code for x in b.agents}
             and {x.code for x in a.targets} == {x.code for x in b.targets})
@@ -252,8 +271,9 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published:
             if acc:
                 if events[acc[0]].type == DY.Accusation:
                     e.about = acc[:1]
-                if not e.targets:
+                if not e.targets and not e.media_claim:  # the media's reports are no state's claim
                     e.targets = [a for a in events[acc[0]].agents if a.code not in codes]
+    _denials_told_twice(events)
     _reference_times(events, list(scenes), published)
     _statement_dates(events, list(scenes))
     _summons_remarks(events, list(scenes))

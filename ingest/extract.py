@@ -62,6 +62,7 @@ class EventMention:
     # told in a statement ("He said the two nations have agreed ...") or as an earlier past ("had
     # agreed"): its time is not that of the meeting told beside it
     told_apart: bool = field(default=False, repr=False)
+    media_claim: bool = field(default=False, repr=False)  # a denial of the media's reports ("denied reports of ...")
 
 
 _AIMED = frozenset({DY.Condemnation, DY.Accusation, DY.Demand})
@@ -224,7 +225,7 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
                                        (doc[i].idx, doc[j - 1].idx + len(doc[j - 1])), claim_ref=True))
             continue
         if trig.objects:
-            hit = _object(doc, j, min(sent.hi, j + trig.window + 1), trig.objects)
+            hit = _object(doc, j, _reach(doc, j, trig.window + 1, sent.hi), trig.objects)
             back = None
             if trig.before and (hit is not None or not w.ending_at(doc, i, "purpose", sent.lo)):
                 # "1,500 Russian soldiers arrived in Belarus", "KRI ... berlayar dengan ratusan
@@ -274,11 +275,25 @@ def _last_sender(events: list[EventMention], sent: Sent) -> list[ActorMention]:
     return list(events[-1].agents) if events[-1].sentence in ((sent.start, sent.end), sent.prev_span) else []
 
 
+def _reach(doc: Doc, j: int, words: int, hi: int) -> int:
+    """The end of ``words`` words from token j: quotes and hyphens are no words ('sent a
+    “large-scale” troop deployment' is four words to the troops, not seven tokens)."""
+    k = j
+    while k < hi and words > 0:
+        if doc[k].text not in ('"', "“", "”", "-", "‘", "’"):
+            words -= 1
+        k += 1
+    return k
+
+
 def _object(doc: Doc, lo: int, hi: int, objects: tuple[tuple[str, ...], ...]) -> tuple[int, int] | None:
-    opened = False
+    opened = 0
     for k in range(lo, hi):
         if doc[k].text in '"“' and not opened:
-            opened = True  # an opening quote inside the phrase: as “baseless”, an "emphatic protest"
+            opened = 1  # an opening quote inside the phrase: as “baseless”, an "emphatic protest"
+            continue
+        if doc[k].text in '"”' and opened == 1:
+            opened = 2  # and its closing quote: a “large-scale” troop deployment
             continue
         if doc[k].text in (",", ";", ":", '"', "“", "”", "("):
             return None  # the object noun phrase ends there
@@ -538,7 +553,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
             sent.claims.append((doc[i].idx, agents))
         return None  # a deployment goes somewhere; a consultation is held with someone
     framed = factuality.frame(doc, sent, i, w)
-    date = _date(doc, sent, i, w, framed[0] if framed else None)
+    date = _date(doc, sent, i, w, framed[0] if framed else None, obj_end)
     if date is None and coordinated:
         head = _first_verb(doc, sent, w, matcher)
         date = _date(doc, sent, head, w) if head is not None else None
@@ -554,6 +569,10 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         # "membantahnya", "denied it": the claim is one told before
         claim_ref = bool(_object(doc, j, min(sent.hi, j + 3), tuple(w.sets.get("claim_nouns", ())))
                          or (j < sent.hi and w.at(doc, j, "complementizers", j, sent.hi))
+                         or (j < sent.hi and w.at(doc, j, "proposition_openers", j, sent.hi))
+                         # an English gerund: "denies violating cease fire", "denied sending troops"
+                         or (j < sent.hi and doc.lang_ == "en" and doc[j].is_lower and doc[j].is_alpha
+                             and len(doc[j]) > 5 and doc[j].lower_.endswith("ing"))
                          or (w.ending_at(doc, j, "claim_pronouns", i) and _ends_object(doc, j, sent.hi, w))
                          or (j < sent.hi and (n := w.at(doc, j, "claim_pronouns", j, sent.hi))
                              and _ends_object(doc, j + n, sent.hi, w)))
@@ -569,6 +588,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     ev.open_call = trig.type == "Demand" and not targets and roles.generic_addressee(doc, j, cl_hi, w)
     ev.self_told = bool(framed and framed[1]) and {a.code for a in framed[1]} == codes
     ev.told_apart = framed is not None or any(w.at(doc, k, "pluperfect", k, i) for k in range(max(sent.lo, i - 3), i))
+    ev.media_claim = trig.type == "Denial" and _object(doc, j, min(sent.hi, j + 3), tuple(w.sets.get("media_claims", ()))) is not None
     if extra is not None:
         extra.date = date
         return [extra, ev]
@@ -638,14 +658,18 @@ def _directions(ev: EventMention) -> list[EventMention]:
     return out or [ev]
 
 
-def _date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None) -> DateValue | None:
+def _date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None, obj_end: int | None = None) -> DateValue | None:
     """The time in the trigger's clause, nearest after it, else before; none means undated.
     A time after a place apposition ("in Jakarta, on Wednesday") still belongs to the clause;
-    a time before the frame verb dates the claim, not the claimed event ("accused X on Tuesday of ...")."""
+    a time before the frame verb dates the claim, not the claimed event ("accused X on Tuesday of ...").
+    The clause runs on past a quoted word of the object (``obj_end``: 'sent a “large-scale” troop
+    deployment to Russia on Friday')."""
     lo = clauses.clause_start(doc, sent.lo, i, w, commas=True, skip=sent.np_and)
     if frame is not None:
         lo = max(lo, i)
     hi = clauses.clause_end(doc, i, sent.hi, w, commas=True, skip=sent.np_and)
+    if obj_end is not None and obj_end > hi:
+        hi = clauses.clause_end(doc, obj_end - 1, sent.hi, w, commas=True, skip=sent.np_and)
     inside = [(a, m) for a, b, m in sent.times if lo <= a < hi and m.value is not None]
     after = [x for x in inside if x[0] > i]
     before = [x for x in inside if x[0] < i]

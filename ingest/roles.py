@@ -392,6 +392,11 @@ QUOTE_MARKS = _QUOTES
 _QUOTE_ENDS = frozenset({",", '"', "”", "'"})
 
 
+def _places(sent: Sent, first: tuple[int, int, ActorMention]) -> list[ActorMention]:
+    """A destination and the states coordinated with it: "ke Polandia dan Rumania"."""
+    return [first[2]] + [a for a in with_conjuncts(sent, first)[1:] if a.kind == "state"]
+
+
 def with_conjuncts(sent: Sent, first: tuple[int, int, ActorMention]) -> list[ActorMention]:
     """The actor and those coordinated with it: "Lavrov and Whitman", "X dan Y"."""
     out = [first[2]]
@@ -480,22 +485,22 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
                 k += n
             direct = [a for a in after if a[0] == k]
             if direct:
-                return [direct[0][2]]
+                return _places(sent, direct[0])
         for a in after:
             if a[0] >= obj_end - 1 and w.ending_at(doc, a[0], "destination", j):
-                return [a[2]]
+                return _places(sent, a)
             if a[0] >= obj_end and w.ending_at(doc, a[0], "place", obj_end):
-                return [a[2]]  # "stationed 1,000 troops in Estonia", "tiba di Belarus"
+                return _places(sent, a)  # "stationed 1,000 troops in Estonia", "tiba di Belarus"
             k = a[0]
             while k > max(j, a[0] - 4) and not w.ending_at(doc, k, "destination"):
                 k -= 1
             # no other named place between ("to Middle East amid Iran tensions")
             if k > j and k >= obj_end and w.ending_at(doc, k, "destination") and not w.ending_at(doc, k, "according_to") and all(
                     doc[x].text not in (",",) and not doc[x].text[:1].isupper() for x in range(k, a[0])):
-                return [a[2]]
+                return _places(sent, a)
         for a in after:
             if w.ending_at(doc, a[0], "beneficiary", j):
-                return [a[2]]
+                return _places(sent, a)
         return []
     if etype == "Denial":  # the claimant of what is denied: "menolak pernyataan Korea Selatan"
         for a in after:
