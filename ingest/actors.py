@@ -436,6 +436,15 @@ def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _Stat
     if title is None:
         assert organ is not None
         return _organ_mention(doc, k, pos, organ, code, lx, memory, homes)
+    # an envoy's posting before the name: "Japanese Ambassador to China Hideo Tarumi", "the Japanese
+    # ambassador to China, Hideo Tarumi," (two name words at least; the posting is no code of his)
+    if lx.roles[title.key].envoy and pos + 1 < len(doc) and doc[pos].lower_ in g.get("envoy_to", ()):
+        host = at.get(pos + 1)
+        if host is not None and host.cat in ("state", "cap") and sent_of[host.j - 1] == sent:
+            q = host.j + (1 if host.j < len(doc) and doc[host.j].text == "," else 0)
+            if q + 1 < len(doc) and q not in at and _is_name_token(doc[q]) and _is_name_token(doc[q + 1]) \
+                    and sent_of[q + 1] == sent:
+                pos = q
     # a name after the title: a registry person or a new one
     person_unit = at.get(pos)
     if person_unit is not None and person_unit.cat in ("person", "short") and (

@@ -692,21 +692,28 @@ def _date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None, obj_
     named = _after_names(doc, sent, hi, w)
     if named is not None:
         return named
-    if _place(doc, i + 1, hi, w) is None:
-        return None
-    # "met X at the palace in Jakarta, on Wednesday" / "di Istana Merdeka, Jakarta, pada hari Rabu":
-    # after a place, comma segments that are names (the city) are skipped, then a time may follow
+    # "met X at the palace in Jakarta, on Wednesday" / "menerima PM Malaysia, Dato' Sri Ismail Sabri,
+    # di Istana Kepresidenan, Bogor, Jawa Barat, pada Rabu (10/11)": comma segments that are names
+    # (an appositive, the city) or a place ("di Istana ...") are skipped, then a time may follow
+    # (right after the clause, with no place or name between, a time set off by a comma is
+    # another phrase's: "over the death of a student, in January 2016")
+    starts = {a: m for a, b, m in sent.times if m.value is not None}
+    skipped = _place(doc, i + 1, hi, w) is not None
     k = hi
-    for _ in range(2):
+    for _ in range(6):
         if k >= sent.hi or doc[k].text != ",":
             return None
         k += 1
-        starts = {a: m for a, b, m in sent.times if m.value is not None}
         for x in (k, k + 1):
-            if x in starts and all(not doc[y].is_alpha or doc[y].lower_ in ("on", "pada") for y in range(k, x)):
+            if skipped and x in starts and all(not doc[y].is_alpha or doc[y].lower_ in ("on", "pada") for y in range(k, x)):
                 return starts[x].value
-        while k < sent.hi and doc[k].text[:1].isupper():
+        k += w.at(doc, k, "place", k, sent.hi)
+        first = k
+        while k < sent.hi and (doc[k].text[:1].isupper() or (k > first and doc[k].text in ("'", "’", "."))):
             k += 1
+        if k == first:
+            return None  # a clause of its own, not a name
+        skipped = True
     return None
 
 
