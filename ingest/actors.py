@@ -384,6 +384,15 @@ def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _Stat
         pos = u.j
         if pos < len(doc) and doc[pos].lower_ in g.get("possessive", ()):
             pos += 1
+        # a portfolio the lexicon does not know between the state and the title: "Iranian
+        # Intelligence Minister", "the British Home Office" (capitalised words, then a title or organ)
+        for n in (1, 2):
+            nxt = at.get(pos + n)
+            if nxt is not None and nxt.cat in ("title", "organ") and pos not in at and all(
+                    x < len(doc) and x not in at and doc[x].is_alpha and doc[x].text[:1].isupper()
+                    and sent_of[x] == sent for x in range(pos, pos + n)):
+                pos += n
+                break
     organ = unit({"organ"})
     if organ is not None:
         pos = _past_gloss(doc, organ.j, at)
