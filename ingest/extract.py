@@ -803,6 +803,11 @@ def _speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], fir
         if clauses.negated(doc, k, sent.lo, w):
             continue
         speaker = roles.agents_left(doc, sent, k, clauses.clause_start(doc, sent.lo, k, w, commas=False), w)
+        # "He said Iranian accusations ... were wholly without foundation": a pronoun stands for the
+        # actor last told acting, a guess strong enough for a denial only
+        pronoun = not speaker
+        if pronoun:
+            speaker = roles.pronoun_subject(doc, sent, k, w)
         if not speaker:
             continue
         last = k + w.at(doc, k, "speech", sent.lo, sent.hi) - 1  # "objected to": its "to" is no place
@@ -816,6 +821,8 @@ def _speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], fir
         claimed = [who for at, who in sent.claims if scope[0] < at < scope[1] and not ({a.code for a in who} & codes)]
         inside = [e for e in events[first:] if scope[0] <= e.trigger[0] < scope[1]]
         denied = None if any(e.type == DY.Denial for e in inside) else _claim_called_false(doc, sent, k, nxt, codes, w)
+        if pronoun and (denied is None or not denied):
+            continue
         if denied is not None:
             # "said the reports were baseless", "menyebut kabar itu tidak benar": a claim said to be
             # false is denied (what it claims is no accusation of the speaker's); its target is

@@ -146,8 +146,9 @@ _CREDIT = re.compile(r"\s*(?:\(?\b(?:Foto|Photo|Image|Gambar|Ilustrasi)\b\s*(?:v
                      r"[^.\n]{0,60}\)?|\bREUTERS/[^\n]{0,60}|\(?(?:ANTARA|AFP|AP) ?(?:FOTO|PHOTO)[^\n]{0,60})$",
                      re.I)
 _DATELINE = re.compile(r"(?P<place>[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3})(?:,\s*(?P<when>[A-Za-z]{3,9}\.?\s+\d{1,2}))?"
-                       r"(?:\s*\((?P<agency>[^()\n]{2,40})\))?(?:\s+[-–—]{1,2}\s+|(?<=\))(?:--|[–—])\s*)")
-# (the dash may touch the agency's parenthesis: "Beijing, May 22 (Jiji Press)--Chinese ...")
+                       r"(?:,?\s*\((?P<agency>[^()\n]{2,40})\))?(?:\s+[-–—]{1,2}\s+|(?<=\))(?:--|[–—])\s*)")
+# (the dash may touch the agency's parenthesis: "Beijing, May 22 (Jiji Press)--Chinese ...";
+# a comma may part the place and the agency: "TEHRAN, (Reuters) – Iran accused ...")
 # a dateline alone on its line, as Indian and Pakistani dailies print it: "New Delhi, March 26"
 _DATELINE_LINE = re.compile(r"(?P<place>[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3}),\s*"
                             r"(?:(?P<m1>[A-Z][a-z]{2,8})\.?\s+\d{1,2}|\d{1,2}\s+(?P<m2>[A-Z][a-z]{2,8}))\s*:?")

@@ -14,7 +14,7 @@ from ingest.article import Metadata, iter_paths, read_path, read_text
 
 CASES = Path(__file__).resolve().parent / "article_cases"
 INPUTS = sorted(p for p in CASES.iterdir() if p.suffix in (".txt", ".json", ".jsonl"))
-EXPECTED_CASES = 20  # the runner must not pass empty or silently lose cases
+EXPECTED_CASES = 22  # the runner must not pass empty or silently lose cases
 
 
 def test_case_count() -> None:
