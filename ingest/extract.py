@@ -671,7 +671,11 @@ def _date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None, obj_
     if obj_end is not None and obj_end > hi:
         hi = clauses.clause_end(doc, obj_end - 1, sent.hi, w, commas=True, skip=sent.np_and)
     inside = [(a, m) for a, b, m in sent.times if lo <= a < hi and m.value is not None]
-    after = [x for x in inside if x[0] > i]
+    # not a time told of the reason the act was done for ("over the entry ... on Sunday")
+    starts = {a for a, _, _ in sent.times}
+    reason = next((x for x in range(i + 1, hi) if (n := w.at(doc, x, "reason_markers", i + 1, hi))
+                   and not w.at(doc, x, "not_reason", i + 1, hi) and not {x + n, x + n + 1} & starts), hi)
+    after = [x for x in inside if i < x[0] < reason]
     before = [x for x in inside if x[0] < i]
     if after:
         return min(after, key=lambda x: x[0])[1].value
