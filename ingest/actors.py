@@ -151,6 +151,8 @@ def _lexicon(language: str) -> _Lexicon:
         add(names, f"region|{code}", st.regions.get(lang, ()) + st.regions.get("en", ()))
     for key, org in reg.organizations.items():
         add(names, f"org|{key}", [n for lg in ("en", "id") for n in org.names.get(lg, ())])
+    for n, entry in enumerate(read_yaml(resource("data", "actors", "context_names.yaml")) or ()):
+        add(names, f"ctx|{n}", entry["names"].get(lang, ()))
     for key, p in reg.persons.items():
         add(names, f"person|{key}", p.names.get(lang, ()))
         add(names, f"short|{key}", p.short)
@@ -200,6 +202,27 @@ def _units(doc: Doc, lx: _Lexicon) -> list[_Unit]:
     return units
 
 
+def _context_names(units: list[_Unit]) -> list[_Unit]:
+    """A name of ``data/actors/context_names.yaml`` ("the North") is its state's where the story
+    names one of the states its entry lists under ``when`` (North or South Korea); else no one."""
+    entries = _context_entries()
+    named = {u.key for u in units if u.cat in ("state", "adj", "cap")}
+    out = []
+    for u in units:
+        if u.cat == "ctx":
+            code, when = entries[int(u.key)]
+            if not named & when:
+                continue
+            u = _Unit(u.i, u.j, "state", code)
+        out.append(u)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _context_entries() -> list[tuple[str, frozenset[str]]]:
+    return [(e["code"], frozenset(e["when"])) for e in read_yaml(resource("data", "actors", "context_names.yaml")) or ()]
+
+
 @lru_cache(maxsize=8)
 def _weekdays(language: str) -> frozenset[str]:
     """A weekday ends a name: "summoned Russia's envoy Monday" names no one "Monday"."""
@@ -229,7 +252,7 @@ def find_actors(article: Any, sentences: Sequence[Any]) -> list[ActorMention]:
     bounds = sentence_bounds(sentences) or [(0, len(article.text))]
     starts = [b[0] for b in bounds]
     sent_of = [bisect.bisect_right(starts, t.idx) - 1 for t in doc]
-    units = _units(doc, lx)
+    units = _context_names(_units(doc, lx))
     at = {u.i: u for u in units}
     # whose a bare organ is: the dateline's state for any organ; the press's own state (or, for an
     # outlet of unknown country, the state the story leads with) for its foreign ministry only

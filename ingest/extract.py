@@ -941,6 +941,14 @@ def _claim_called_false(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | No
     result is whose claim it is (the state named with the noun: "Washington's claims", "tuduhan
     AS"), [] when no state's; None when the complement denies nothing."""
     for x in range(k + 1, hi):
+        # "menyebut militer Kongo telah menebar cerita palsu alias hoaks", "said Kinshasa was
+        # spreading lies": the one said to spread falsehoods is whose claims are denied
+        if (n := w.at(doc, x, "spreading", k + 1, hi)) and any(
+                w.at(doc, y, "falsity", x + n, hi) for y in range(x + n, min(hi, x + n + 3))):
+            spreaders = [a[2] for a in sent.mentions if k < a[0] < x and coded(a[2]) and a[2].code not in own
+                         and a[2].kind in ("state", "organization", "person") and not roles.private(doc, a, w)]
+            if spreaders:
+                return spreaders[-1:]
         n = w.at(doc, x, "claim_nouns", k + 1, hi)
         if not n:
             continue
