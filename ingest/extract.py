@@ -592,6 +592,17 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     if extra is not None:
         extra.date = date
         return [extra, ev]
+    if trig.type == "Denial" and targets and status == "reported" and not claimants:
+        # "denied accusations by Kiev that ...", "described as baseless Pakistan's accusation": the
+        # accusation denied is told as made, by whose it is; when, the text does not say here
+        k = next((x for x in range(j, min(cl_hi, j + 8)) if w.at(doc, x, "accusation_nouns", j, cl_hi)), None)
+        if k is not None:
+            n = w.at(doc, k, "accusation_nouns", j, cl_hi)
+            # one per accused: "The United States and Britain reject accusations by Tehran"
+            made = [EventMention(DY.Accusation, list(targets), [a], [], None, None, "reported", [], None, None,
+                                 (sent.start, sent.end), (doc[k].idx, doc[k + n - 1].idx + len(doc[k + n - 1])))
+                    for a in agents]
+            return [*made, ev]
     told = _directions(ev) if symmetric else [ev]
     # "was summoned by the ministry on 21 and 29 August": the same act on each day the text gives
     also = next((m.also for _, _, m in sent.times if m.value == date and m.also), ()) if date is not None else ()
