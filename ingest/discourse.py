@@ -247,9 +247,11 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published:
             head = prev[0]
             if e.date is None:
                 e.date = head.date
-            if e.type == DY.Demand and head.type == DY.Summons and head.targets and (
+            if e.type == DY.Demand and head.type in (DY.Summons, DY.Consultation) and head.targets and (
                     not e.targets or {a.code for a in e.agents} == {a.code for a in head.agents}):
-                e.targets = list(head.targets)  # demands the summoner made to the summoned envoy
+                # demands the summoner made to the summoned envoy, or one party of a call or
+                # meeting to the other ("berbicara dengan Duta Besar Amerika ... untuk meminta klarifikasi")
+                e.targets = list(head.targets)
         # what an event is about: the deployment protested or denied in the same sentence
         if e.type in (DY.Summons, DY.Denial) and not e.about:
             inside = [m for m, o in enumerate(events) if o.sentence == e.sentence and o.type == DY.TroopDeployment
