@@ -412,9 +412,16 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
             # named; it is whoever summoned that envoy's state before in the story
             envoy = [a[2] for a in sent.mentions if cl_lo <= a[0] and a[1] <= i and coded(a[2]) and a[2].envoy][-1:]
             told = [e for e in events if e.type == DY.Summons and envoy and envoy[0].code in {t.code for t in e.targets}]
-            if not told:
+            # "The Russian ambassador did not attend the foreign ministry in Warsaw despite being
+            # summoned": else the ministry the envoy is told called to, between him and the verb
+            organ = [a[2] for a in sent.mentions if envoy and envoy[0].end <= a[2].start and a[1] <= i and coded(a[2])
+                     and a[2].kind == "organization" and not a[2].envoy and a[2].code != envoy[0].code][-1:]
+            if told:
+                passive = (list(told[-1].agents), envoy)
+            elif organ:
+                passive = (organ, envoy)
+            else:
                 return None
-            passive = (list(told[-1].agents), envoy)
         agents = passive[0]
     elif owners:
         agents = owners
