@@ -560,7 +560,8 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
             sent.claims.append((doc[i].idx, agents))
         return None  # a deployment goes somewhere; a consultation is held with someone
     framed = factuality.frame(doc, sent, i, w)
-    date = _date(doc, sent, i, w, framed[0] if framed else None, obj_end)
+    date = _date(doc, sent, i, w, framed[0] if framed else None, obj_end,
+                 speech=trig.type in ("Condemnation", "Accusation", "Demand", "Denial", "Statement"))
     if date is None and coordinated:
         head = _first_verb(doc, sent, w, matcher)
         date = _date(doc, sent, head, w) if head is not None else None
@@ -676,7 +677,8 @@ def _directions(ev: EventMention) -> list[EventMention]:
     return out or [ev]
 
 
-def _date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None, obj_end: int | None = None) -> DateValue | None:
+def _date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None, obj_end: int | None = None,
+          speech: bool = False) -> DateValue | None:
     """The time in the trigger's clause, nearest after it, else before; none means undated.
     A time after a place apposition ("in Jakarta, on Wednesday") still belongs to the clause;
     a time before the frame verb dates the claim, not the claimed event ("accused X on Tuesday of ...").
@@ -703,6 +705,10 @@ def _date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None, obj_
     if framed is not None:
         return framed
     said = roles.quote_time(doc, sent, i, w)
+    if said is None and speech:
+        # "Indonesia condemned Australia, the minister said on Monday": a speech act is done when
+        # it is said; a summons or a meeting told so may be older (its own date or none)
+        said = roles.attribution_time(doc, sent, i, hi, w)
     if said is not None:
         return said
     nxt = roles.object_and_time(doc, sent, hi, w)

@@ -344,6 +344,28 @@ def quote_time(doc: Doc, sent: Sent, i: int, w: Words) -> Any:
     return None
 
 
+def attribution_time(doc: Doc, sent: Sent, i: int, hi: int, w: Words) -> Any:
+    """The time of the attribution that closes the sentence ("Nigeria summoned a senior Ghanaian
+    diplomat ..., foreign minister Geoffrey Onyeama said on Monday."): the act is told as of then,
+    as a quote is (quote_time). Only when the attribution ends the sentence, after a comma, and no
+    other act's verb stands between."""
+    for k in range(max(hi, i + 1), sent.hi):
+        if k in sent.verbs and k > i:
+            return None
+        n = w.at(doc, k, "attribution", k, sent.hi)
+        if not n or not any(doc[x].text == "," for x in range(max(i + 1, k - 8), k)):
+            continue
+        # "said on Monday", "kata juru bicara Kemlu pada Senin (3/12)": the time within the
+        # attribution, the speaker's words only between
+        found = [(a, b, m.value) for a, b, m in sent.times
+                 if m.value is not None and k + n <= a <= k + n + 8 and not any(x in sent.verbs for x in range(k + n, a))]
+        if not found:
+            return None
+        a, b, value = min(found, key=lambda f: f[0])
+        return value if b >= sent.hi - 1 or doc[b].is_punct else None
+    return None
+
+
 def trailing_time(doc: Doc, sent: Sent, i: int, w: Words) -> Any:
     """The time that closes the sentence after a comma, with nothing after it but a place:
     "Indonesia memanggil dubes Rusia, Selasa (13/12/2016).", "... diberangkatkan menuju Lebanon
