@@ -7,7 +7,10 @@ The modules follow the pipeline (see docs/design.md, "Interfaces between the ing
 2. :mod:`ingest.nlp`      — one blank spaCy pipeline per language; sentences of title, caption, body.
 3. :mod:`ingest.temporal` — time expressions resolved against the publication date (TimeMention);
    :mod:`ingest.actors`   — actor mentions (ActorMention).
-4. :mod:`ingest.extract`  — events from sentences (EventMention).
+4. :mod:`ingest.extract`  — events from sentences (:class:`~ingest.mention.EventMention`): triggers
+   and their roles (:mod:`ingest.roles`, :mod:`ingest.inversion`), dates (:mod:`ingest.dating`),
+   status (:mod:`ingest.factuality`), speech acts that are events (:mod:`ingest.speech`), then
+   the article-level rules (:mod:`ingest.discourse`).
 5. :mod:`ingest.mapping`  — events to one rdflib graph per article.
 
 Language specifics are data under ``data/lexicons/<lang>/``; adding a language adds a folder.

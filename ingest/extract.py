@@ -7,12 +7,13 @@ mentions merge with the body's in ``ingest.mapping``). For each trigger:
 1. it counts unless negated ("tidak memanggil", "did not send") or inside an if-clause;
 2. agent and target: ``ingest.roles`` (clause subject, pairs, group references, participles,
    coordinated verbs, the type's target rule);
-3. date = the time expression of its clause (never the publication date), place = "di X";
+3. date = the time expression of its clause (never the publication date; ``ingest.dating``),
+   place = "di X";
 4. status and claimants: ``ingest.factuality``;
 5. a definite object with no actor ("condemned the claim") is resolved by ``ingest.discourse``.
 
-Then speech acts that are events (alleging another state's deployment is an Accusation; "said ...
-cannot confirm" or concern is a Statement) and the article-level rules
+Then speech acts that are events (``ingest.speech``: alleging another state's deployment is an
+Accusation; "said ... cannot confirm" or concern is a Statement) and the article-level rules
 of ``ingest.discourse``. Agreements and joint meetings are symmetric (one event per direction).
 """
 
@@ -20,49 +21,21 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Sequence
 
-from rdflib import URIRef
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from dyad.dates import DateValue
 from dyad.namespace import DY
-from ingest import clauses, discourse, factuality, inversion, roles
+from ingest import clauses, dating, discourse, factuality, inversion, roles, speech
 from ingest.actors import ActorMention, _nlp, doc_for, sentence_bounds
 from ingest.clauses import Words
+from ingest.mention import EventMention
 from ingest.roles import Sent, coded
 
 __all__ = ["EventMention", "extract"]
-
-
-@dataclass
-class EventMention:
-    type: URIRef  # DY.Summons ...
-    agents: list[ActorMention]
-    targets: list[ActorMention]
-    about: list[int]  # indexes of other EventMentions in the same article
-    topic: str | None
-    date: DateValue | None
-    status: str  # reported | alleged | unconfirmed | hypothetical
-    claimants: list[ActorMention]
-    troops: int | None
-    place: str | None
-    sentence: tuple[int, int]  # evidence offsets in Article.text
-    trigger: tuple[int, int]
-    # extraction bookkeeping (not part of the contract's meaning)
-    coordinated: bool = field(default=False, repr=False)
-    claim_ref: bool = field(default=False, repr=False)
-    same_time: bool = field(default=False, repr=False)  # "Hours later", "in the same statement"
-    day_after: bool = field(default=False, repr=False)  # "a day later", "keesokan harinya"
-    open_call: bool = field(default=False, repr=False)  # a demand of "the international community": kept targetless
-    self_told: bool = field(default=False, repr=False)  # "the ministry said it has summoned ...": in the actor's own statement
-    # told in a statement ("He said the two nations have agreed ...") or as an earlier past ("had
-    # agreed"): its time is not that of the meeting told beside it
-    told_apart: bool = field(default=False, repr=False)
-    media_claim: bool = field(default=False, repr=False)  # a denial of the media's reports ("denied reports of ...")
 
 
 _AIMED = frozenset({DY.Condemnation, DY.Accusation, DY.Demand})
@@ -149,8 +122,8 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
         sent.verbs = frozenset(f[0] for f in found)
         first = len(events)
         _sentence_events(doc, sent, found, w, events, matcher)
-        _speech_acts(doc, sent, w, events, first)
-        _quoted_acts(doc, sent, w, events, first)
+        speech.speech_acts(doc, sent, w, events, first)
+        speech.quoted_acts(doc, sent, w, events, first)
         _frame_meeting(doc, sent, w, events, first)
         for ev in events[first:]:
             if ev.type in (DY.Condemnation, DY.Accusation) and not ev.targets:
@@ -560,15 +533,15 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
             sent.claims.append((doc[i].idx, agents))
         return None  # a deployment goes somewhere; a consultation is held with someone
     framed = factuality.frame(doc, sent, i, w)
-    date = _date(doc, sent, i, w, framed[0] if framed else None, obj_end,
+    date = dating.event_date(doc, sent, i, w, framed[0] if framed else None, obj_end,
                  speech=trig.type in ("Condemnation", "Accusation", "Demand", "Denial", "Statement"))
     if date is None and coordinated:
         head = _first_verb(doc, sent, w, matcher)
-        date = _date(doc, sent, head, w) if head is not None else None
+        date = dating.event_date(doc, sent, head, w) if head is not None else None
     status, claimants = factuality.status(doc, sent, i, cl_lo, agents, w, events, first, trig.nominal, framed)
     if status == "hypothetical" and date is not None:  # a plan "in September" is the coming September
         date = next((m.ahead for _, _, m in sent.times if m.value is date and m.ahead is not None), date)
-    place = _place(doc, j, cl_hi, w) if trig.type in ("Summons", "Consultation", "Agreement") else None
+    place = dating.place_after(doc, j, cl_hi, w) if trig.type in ("Summons", "Consultation", "Agreement") else None
     topic = None
     claim_ref = False
     if trig.type == "Denial":
@@ -677,113 +650,6 @@ def _directions(ev: EventMention) -> list[EventMention]:
     return out or [ev]
 
 
-def _date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None, obj_end: int | None = None,
-          speech: bool = False) -> DateValue | None:
-    """The time in the trigger's clause, nearest after it, else before; none means undated.
-    A time after a place apposition ("in Jakarta, on Wednesday") still belongs to the clause;
-    a time before the frame verb dates the claim, not the claimed event ("accused X on Tuesday of ...").
-    The clause runs on past a quoted word of the object (``obj_end``: 'sent a “large-scale” troop
-    deployment to Russia on Friday')."""
-    lo = clauses.clause_start(doc, sent.lo, i, w, commas=True, skip=sent.np_and)
-    if frame is not None:
-        lo = max(lo, i)
-    hi = clauses.clause_end(doc, i, sent.hi, w, commas=True, skip=sent.np_and)
-    if obj_end is not None and obj_end > hi:
-        hi = clauses.clause_end(doc, obj_end - 1, sent.hi, w, commas=True, skip=sent.np_and)
-    inside = [(a, m) for a, b, m in sent.times if lo <= a < hi and m.value is not None]
-    # not a time told of the reason the act was done for ("over the entry ... on Sunday")
-    starts = {a for a, _, _ in sent.times}
-    reason = next((x for x in range(i + 1, hi) if (n := w.at(doc, x, "reason_markers", i + 1, hi))
-                   and not w.at(doc, x, "not_reason", i + 1, hi) and not {x + n, x + n + 1} & starts), hi)
-    after = [x for x in inside if i < x[0] < reason]
-    before = [x for x in inside if x[0] < i]
-    if after:
-        return min(after, key=lambda x: x[0])[1].value
-    if before:
-        return max(before, key=lambda x: x[0])[1].value
-    framed = roles.frame_date(doc, sent, i, w) if frame is None else None
-    if framed is not None:
-        return framed
-    said = roles.quote_time(doc, sent, i, w)
-    if said is None and speech:
-        # "Indonesia condemned Australia, the minister said on Monday": a speech act is done when
-        # it is said; a summons or a meeting told so may be older (its own date or none)
-        said = roles.attribution_time(doc, sent, i, hi, w)
-    if said is not None:
-        return said
-    nxt = roles.object_and_time(doc, sent, hi, w)
-    if nxt is not None:
-        return nxt
-    trailing = roles.trailing_time(doc, sent, i, w)
-    if trailing is not None:
-        return trailing
-    named = _after_names(doc, sent, hi, w)
-    if named is not None:
-        return named
-    # "met X at the palace in Jakarta, on Wednesday" / "menerima PM Malaysia, Dato' Sri Ismail Sabri,
-    # di Istana Kepresidenan, Bogor, Jawa Barat, pada Rabu (10/11)": comma segments that are names
-    # (an appositive, the city) or a place ("di Istana ...") are skipped, then a time may follow
-    # (right after the clause, with no place or name between, a time set off by a comma is
-    # another phrase's: "over the death of a student, in January 2016")
-    starts = {a: m for a, b, m in sent.times if m.value is not None}
-    skipped = _place(doc, i + 1, hi, w) is not None
-    k = hi
-    for _ in range(6):
-        if k >= sent.hi or doc[k].text != ",":
-            return None
-        k += 1
-        for x in (k, k + 1):
-            if skipped and x in starts and all(not doc[y].is_alpha or doc[y].lower_ in ("on", "pada") for y in range(k, x)):
-                return starts[x].value
-        k += w.at(doc, k, "place", k, sent.hi)
-        first = k
-        while k < sent.hi and (doc[k].text[:1].isupper() or (k > first and doc[k].text in ("'", "’", "."))):
-            k += 1
-        if k == first:
-            return None  # a clause of its own, not a name
-        skipped = True
-    return None
-
-
-def _after_names(doc: Doc, sent: Sent, hi: int, w: Words) -> DateValue | None:
-    """"talks between the envoys of the two countries, Narayanan and Dai, in New Delhi on Sunday.":
-    after the clause's comma, the names it lists (and where they met), then the time that ends
-    the sentence or its clause, is the clause's."""
-    k = hi
-    if k >= sent.hi or doc[k].text != ",":
-        return None
-    k, names = k + 1, 0
-    while k < sent.hi:
-        if doc[k].is_alpha and doc[k].text[:1].isupper() and not roles.is_time(sent, k):
-            k, names = k + 1, names + 1
-        elif (doc[k].text == "," or w.at(doc, k, "pair_joiners", k, k + 1)) and k + 1 < sent.hi \
-                and doc[k + 1].text[:1].isupper() and not roles.is_time(sent, k + 1):
-            k += 1
-        elif (n := w.at(doc, k, "place", k, sent.hi)) and k + n < sent.hi and doc[k + n].text[:1].isupper():
-            k += n
-        else:
-            break
-    if names < 2:
-        return None
-    for a, b, m in sent.times:
-        if m.value is not None and (a == k or (a == k + 1 and doc[k].lower_ in ("on", "pada"))) \
-                and (b >= sent.hi or doc[b].is_punct):
-            return m.value
-    return None
-
-
-def _place(doc: Doc, j: int, hi: int, w: Words) -> str | None:
-    for k in range(j, hi):
-        n = w.at(doc, k, "place", j, hi)
-        if n and k + n < hi and doc[k + n].text[:1].isupper():
-            e = k + n
-            while e < hi and e - (k + n) < 3 and doc[e].text[:1].isupper() and doc[e].is_alpha:
-                e += 1
-            if e > k + n:
-                return doc[k + n:e].text
-    return None
-
-
 def _resolve_object(doc: Doc, sent: Sent, ev: EventMention, mentions: list[tuple[int, int, ActorMention]],
                     before: list[EventMention], nouns: dict[str, str], w: Words) -> None:
     """"condemned the claim" / "mengecam serangan tersebut": the owner named earlier."""
@@ -820,208 +686,6 @@ def _doer_in_object(doc: Doc, sent: Sent, ev: EventMention, w: Words) -> list[Ac
     return []
 
 
-def _speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], first: int) -> None:
-    """Speech verbs that are events: alleging another's deployment (Accusation), "cannot confirm"
-    or concern (Statement)."""
-    for k in range(sent.lo, sent.hi):
-        if not w.at(doc, k, "speech", sent.lo, sent.hi) or w.at(doc, k, "attribution", sent.lo, sent.hi) and \
-                k > sent.lo and (doc[k - 1].text in ('"', "”") or doc[k - 1].text == "," and k - 2 >= sent.lo
-                                 and doc[k - 2].text in ('"', "”", "'")):
-            continue  # '..." said X', '...," said X': the quote's attribution, not a speech act of its own
-        if clauses.negated(doc, k, sent.lo, w):
-            continue
-        speaker = roles.agents_left(doc, sent, k, clauses.clause_start(doc, sent.lo, k, w, commas=False), w)
-        # "He said Iranian accusations ... were wholly without foundation": a pronoun stands for the
-        # actor last told acting, a guess strong enough for a denial only
-        pronoun = not speaker
-        if pronoun:
-            speaker = roles.pronoun_subject(doc, sent, k, w)
-        if not speaker:
-            continue
-        last = k + w.at(doc, k, "speech", sent.lo, sent.hi) - 1  # "objected to": its "to" is no place
-        nxt = next((x for x in range(last + 1, sent.hi) if w.at(doc, x, "speech", sent.lo, sent.hi)), sent.hi)
-        scope = (doc[k].idx, doc[nxt - 1].idx + len(doc[nxt - 1]))
-        date = _date(doc, sent, k, w)
-        trig = (doc[k].idx, doc[k].idx + len(doc[k]))
-        codes = {s.code for s in speaker}
-        alleged = [n for n, e in enumerate(events) if n >= first and scope[0] < e.trigger[0] < scope[1]
-                   and e.type == DY.TroopDeployment and e.status == "alleged" and not ({a.code for a in e.agents} & codes)]
-        claimed = [who for at, who in sent.claims if scope[0] < at < scope[1] and not ({a.code for a in who} & codes)]
-        inside = [e for e in events[first:] if scope[0] <= e.trigger[0] < scope[1]]
-        denied = None if any(e.type == DY.Denial for e in inside) else _claim_called_false(doc, sent, k, nxt, codes, w)
-        if pronoun and (denied is None or not denied):
-            continue
-        if denied is not None:
-            # "said the reports were baseless", "menyebut kabar itu tidak benar": a claim said to be
-            # false is denied (what it claims is no accusation of the speaker's); its target is
-            # whose claim it is, when the sentence says
-            events.append(EventMention(DY.Denial, speaker, denied, [], None, date, "reported", [],
-                                       None, None, (sent.start, sent.end), trig, claim_ref=not denied))
-        elif alleged:
-            e = events[alleged[0]]
-            events.append(EventMention(DY.Accusation, speaker, list(e.agents), [alleged[0]], None, date, "reported", [],
-                                       None, None, (sent.start, sent.end), trig))
-        elif claimed:  # "said that Russia had transferred 10,000 troops to the left bank": still an accusation
-            events.append(EventMention(DY.Accusation, speaker, list(claimed[0]), [], None, date, "reported", [],
-                                       None, None, (sent.start, sent.end), trig))
-        elif not inside and (addressee := _wrongdoer(doc, sent, last, nxt, codes, w, "obligation", near=3)):
-            # "reiterated that Spain's officials should abide by ...", "China lebih baik
-            # menginformasikan ...": what another state must do, said by a state, is a demand
-            events.append(EventMention(DY.Demand, speaker, [addressee], [], None, date, "reported", [],
-                                       None, None, (sent.start, sent.end), trig))
-        elif not inside and (culprit := _wrongdoer(doc, sent, last, nxt, codes, w, "disapproval")):
-            # "said Maduro's remarks were unacceptable", "Langkah Austria yang tidak bersahabat":
-            # another state's act judged in one's own words is a condemnation
-            events.append(EventMention(DY.Condemnation, speaker, [culprit], [], None, date, "reported", [],
-                                       None, None, (sent.start, sent.end), trig))
-        elif not inside and (culprit := _wrongdoer(doc, sent, last, nxt, codes, w, "wrongdoing")):
-            # "said Malaysia had violated ...", "menyebut ... dibunuh oleh agen Korea Utara": a wrong
-            # told of another state in one's own words is an accusation
-            events.append(EventMention(DY.Accusation, speaker, [culprit], [], None, date, "reported", [],
-                                       None, None, (sent.start, sent.end), trig))
-        elif any(w.at(doc, x, "unconfirmed", k, nxt) or w.at(doc, x, "concern", k, nxt) for x in range(k + 1, nxt)):
-            events.append(EventMention(DY.Statement, speaker, [], [], None, date, "reported", [], None, None,
-                                       (sent.start, sent.end), trig))
-
-
-def _quoted_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], first: int) -> None:
-    """A quote read as the speech acts read a complement: '"Malaysia melanggar aturan ...,"
-    katanya', '"Americans ... wanted to destabilise Iran," the minister said', and reported speech
-    told before its attribution without quote marks ("Langkah Austria yang tidak bersahabat ...,
-    kata kementerian"). A wrong told of another state in the speaker's words is an accusation, a
-    judgement of its act a condemnation, when the words code no event of their own ("We condemn
-    ..." already is one)."""
-    for x, close, told in _quoted_spans(doc, sent, w):
-        lo_c, hi_c = doc[x].idx if x >= sent.lo else sent.start, doc[close].idx
-        # a speaker named by a pronoun ('," katanya', '," he said') is only the story's last actor:
-        # too weak a guess to make an accusation of
-        after = close + 1
-        named = after >= sent.hi or not (w.at(doc, after, "attribution_pronominal", after, sent.hi)
-                                         or w.at(doc, after, "pronouns", after, sent.hi))
-        speaker = told if told is not None else roles.quoted_speaker(doc, sent, x + 1, w) if named else []
-        if not speaker or any(lo_c <= e.trigger[0] < hi_c for e in events[first:]):
-            continue
-        # doubt, a question, a hypothesis, a negation or a third party's claim in the words: not
-        # the speaker's own charge ("There is no evidence that Iran violated ...", "Any strike on
-        # Iran would be a violation", "Israel claims that Egypt violated ...")
-        judged = {z for y in range(x + 1, close) for words in ("disapproval", "wrongdoing")
-                  for z in range(y, y + w.at(doc, y, words, x + 1, close))}  # "tidak bersahabat" is one word here
-        if any(w.at(doc, y, name, x + 1, close) for y in range(x + 1, close) if y not in judged
-               for name in ("quote_doubt", "conditional", "hedge", "claim_nouns", "negation")):
-            continue
-        own = {a.code for a in speaker}
-        for words, kind in (("disapproval", DY.Condemnation), ("wrongdoing", DY.Accusation)):
-            culprit = _doer_before(doc, sent, x, close, own, w, words)
-            if culprit is not None:
-                trig = (lo_c, doc[close].idx + 1)
-                events.append(EventMention(kind, speaker, [culprit], [], None, _date(doc, sent, close, w),
-                                           "reported", [], None, None, (sent.start, sent.end), trig))
-                break
-
-
-def _doer_before(doc: Doc, sent: Sent, lo: int, hi: int, own: set[str | None], w: Words,
-                 words: str) -> ActorMention | None:
-    """The state a word of ``words`` (wrongdoing, disapproval) in (lo, hi) is said of: named at
-    most three words before it ("Malaysia melanggar", "Langkah Austria yang tidak bersahabat"),
-    not the speaker's own, not one the act is done to ("attacks on Ukraine's grid")."""
-    for x in range(lo + 1, hi):
-        if not w.at(doc, x, words, lo + 1, hi):
-            continue
-        near = [a for a in sent.mentions if lo < a[0] and a[1] <= x and x - a[1] <= 3 and coded(a[2])
-                and a[2].kind in ("state", "organization") and a[2].code not in own
-                and not w.ending_at(doc, a[0], "victim_markers", lo + 1)]
-        if near:
-            return near[-1][2]
-    return None
-
-
-def _quoted_spans(doc: Doc, sent: Sent, w: Words) -> list[tuple[int, int, list[ActorMention] | None]]:
-    """The (opening, closing) marks of the sentence's quotes (their speaker found by
-    roles.quoted_speaker: None); in a sentence without quote marks, the words before a trailing
-    attribution, from just before the sentence to its comma, with the speaker named between the
-    comma and the verb ("..., Venezuela's foreign ministry said") or right after the verb
-    ("..., kata Kementerian Luar Negeri Venezuela")."""
-    marks = [k for k in range(sent.lo, sent.hi) if doc[k].text in roles.QUOTE_MARKS]
-    if marks:
-        return [(a, b, None) for a, b in zip(marks[::2], marks[1::2])]
-    c = next((c for c in range(sent.hi - 2, sent.lo + 1, -1) if doc[c].text == ","), None)
-    if c is None:
-        return []
-    for k in range(c + 1, min(c + 7, sent.hi)):
-        n = w.at(doc, k, "attribution", k, sent.hi)
-        if not n:
-            continue
-        between = [a[2] for a in sent.mentions if c < a[0] and a[1] <= k and coded(a[2])]
-        after = [a[2] for a in sent.mentions if k + n <= a[0] <= k + n + 1 and coded(a[2])]
-        speaker = between[-1:] if k > c + 1 else after[:1]
-        return [(sent.lo - 1, c, speaker)] if speaker else []
-    return []
-
-
-def _claim_called_false(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | None],
-                        w: Words) -> list[ActorMention] | None:
-    """A claim noun in the speech verb's complement (k, hi) that a falsity word follows within a
-    few words ("the reports were baseless", "tuduhan itu tidak benar"): the claim is denied. The
-    result is whose claim it is (the state named with the noun: "Washington's claims", "tuduhan
-    AS"), [] when no state's; None when the complement denies nothing."""
-    for x in range(k + 1, hi):
-        # "menyebut militer Kongo telah menebar cerita palsu alias hoaks", "said Kinshasa was
-        # spreading lies": the one said to spread falsehoods is whose claims are denied
-        if (n := w.at(doc, x, "spreading", k + 1, hi)) and any(
-                w.at(doc, y, "falsity", x + n, hi) for y in range(x + n, min(hi, x + n + 3))):
-            spreaders = [a[2] for a in sent.mentions if k < a[0] < x and coded(a[2]) and a[2].code not in own
-                         and a[2].kind in ("state", "organization", "person") and not roles.private(doc, a, w)]
-            if spreaders:
-                return spreaders[-1:]
-        n = w.at(doc, x, "claim_nouns", k + 1, hi)
-        if not n:
-            continue
-        for y in range(x + n, min(hi, x + n + _FALSITY_REACH)):
-            if w.at(doc, y, "falsity", x + n, hi) and not clauses.negated(doc, y, x + n, w):
-                # whose claim: named just before the noun ("Washington's claims", "the US
-                # accusations") or just after it ("claims by the US", "tuduhan AS", "laporan dari X")
-                after = x + n + w.at(doc, x + n, "claim_by", x + n, y)
-                owners = [a[2] for a in sent.mentions if coded(a[2]) and a[2].code not in own
-                          and a[2].kind in ("state", "organization", "person") and not roles.private(doc, a, w)
-                          and (x - 3 <= a[0] < x or a[0] == after or a[0] == after + 1 and doc[after].lower_ == "the")]
-                return owners[:1]
-        return None
-    return None
-
-
-_FALSITY_REACH = 12  # words between a claim noun and what calls it false ("the reports ... were false")
-
-
-def _wrongdoer(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | None], w: Words,
-               words: str, near: int | None = None) -> ActorMention | None:
-    """The state a speech verb's complement (k, hi) says did wrong: the one named by "by"/"oleh"
-    after a word of the list ``words`` (wrongdoing, disapproval), else the nearest named before
-    it (ending at most ``near`` tokens before it, when given: the subject of "should"); None
-    without such a word."""
-    for x in range(k + 1, hi):
-        n = w.at(doc, x, words, k + 1, hi)
-        if not n or clauses.negated(doc, x, k + 1, w):
-            continue
-        if words == "wrongdoing" and any(w.at(doc, y, "claim_nouns", k + 1, x) for y in range(k + 1, x)):
-            return None  # "objected to Pakistan's accusation that Indian troops violated ...": another's charge
-        cands = [a for a in sent.mentions if k < a[0] < hi and coded(a[2]) and a[2].kind in ("state", "organization", "person")
-                 and a[2].code not in own and not (roles.locative(doc, a[0], w) and a[0] - 1 > k) and not roles.private(doc, a, w)]
-        by = [] if near is not None else [a for a in cands if x + n <= a[0] <= x + n + 4 and
-                                         any(w.at(doc, y, "passive_by", x + n, a[0]) for y in range(x + n, a[0]))]
-        before = [a for a in cands if a[1] <= x and (near is None or x - a[1] <= near)]
-        if by:
-            return by[0][2]
-        if before:
-            return before[-1][2]
-        if near is None and not cands:
-            # "Damascus says it is a violation of its sovereignty": no one named in the complement,
-            # in a story of two states: the wrong is the other one's
-            other = [p for p in sent.pair if p.kind == "state" and p.code not in own]
-            if len(sent.pair) == 2 and len(other) == 1 and own & {p.code for p in sent.pair}:
-                return other[0]
-    return None
-
-
 def _frame_meeting(doc: Doc, sent: Sent, w: Words, events: list[EventMention], first: int) -> None:
     """"After a meeting in Berlin with Lebanon's foreign minister, Germany's minister said ...",
     "Usai bertemu dengan Menlu Jepang, Retno mengatakan ...": the frame tells a meeting between the
@@ -1043,7 +707,7 @@ def _frame_meeting(doc: Doc, sent: Sent, w: Words, events: list[EventMention], f
     if any(e.type == DY.Consultation and {a.code for a in e.agents + e.targets} == {met[0][2].code, subject[0][2].code}
            for e in events[first:]):
         return
-    date = roles.frame_date(doc, sent, comma + 1, w) or _date(doc, sent, sent.lo, w)
+    date = roles.frame_date(doc, sent, comma + 1, w) or dating.event_date(doc, sent, sent.lo, w)
     trig = (doc[sent.lo].idx, doc[sent.lo + n - 1].idx + len(doc[sent.lo + n - 1]))
     ev = EventMention(DY.Consultation, [subject[0][2]], [met[0][2]], [], None, date, "reported", [], None, None,
                       (sent.start, sent.end), trig)
