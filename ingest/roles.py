@@ -198,6 +198,8 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words, *, noun: bool =
         before -= w.ending_at(doc, start, "determiners", lo) or \
             w.ending_at(doc, start, "possessives", lo)  # "the GCC and the European Union", "and his"
         joined = before >= lo and (w.at(doc, before, "pair_joiners", lo) or before in sent.np_and)
+        if joined and doc[before].text in ("-", "–") and (doc[before].whitespace_ or doc[before - 1].whitespace_):
+            joined = False  # "RI-Australia" is a pair; "Washington - Korea Utara ..." a dateline and its lead
         if joined and before - 1 >= lo and doc[before - 1].text == "," and (before - 1) in sent.np_and:
             before -= 1  # "Iran, dan Pakistan": the serial comma
         if joined and before - 1 >= lo and doc[before - 1].text == ")":
@@ -530,8 +532,10 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
                 return [a[2]]
             if a[1] < len(doc) and doc[a[1]].lower_ in ("'s", "’s") and w.at(doc, a[1] + 1, "claim_nouns"):
                 return [a[2]]
-            # "denied on Tuesday accusations by Kiev", "membantah tuduhan dari Ukraina": who made it after the noun
-            if a[0] - j <= 6 and (n := w.ending_at(doc, a[0], "claim_by", j)) and w.ending_at(doc, a[0] - n, "claim_nouns", j):
+            # "denied on Tuesday accusations by Kiev", "membantah tuduhan dari Ukraina": who made it after
+            # the noun (not "reports from Somali residents": people of the state are not the state)
+            if a[0] - j <= 6 and (n := w.ending_at(doc, a[0], "claim_by", j)) and w.ending_at(doc, a[0] - n, "claim_nouns", j) \
+                    and not private(doc, a, w):
                 return [a[2]]
             # "denied a Ukrainian intelligence report": an adjective inside the claim noun phrase
             if a[0] - j <= 2 and any(w.at(doc, x, "claim_nouns") for x in range(a[1], min(a[1] + 3, cl_hi))):
