@@ -547,7 +547,9 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
         return []
     if rule == "with":
         for a in after:
-            if w.ending_at(doc, a[0], "with", j) or (a[0] > 0 and w.ending_at(doc, a[0] - 1, "with", j)):
+            # (or the trigger ends with it: "menerima telepon dari Menlu Iran")
+            if w.ending_at(doc, a[0], "with", j) or (a[0] > 0 and w.ending_at(doc, a[0] - 1, "with", j)) \
+                    or (a[0] == j and w.ending_at(doc, j, "with")):
                 return with_conjuncts(sent, a)
             # "dengan mitranya dari Iran", "with his counterpart from Iran"
             n = w.ending_at(doc, a[0], "counterpart_from", j)
