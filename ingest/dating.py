@@ -41,7 +41,15 @@ def event_date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None,
     after = [x for x in inside if i < x[0] < reason]
     before = [x for x in inside if x[0] < i]
     if after:
-        return min(after, key=lambda x: x[0])[1].value
+        first = min(after, key=lambda x: x[0])[1].value
+        close = [(a, m.value) for a, b, m in sent.times if m.value is not None and i - 6 <= a < i
+                 and not any(x in sent.verbs for x in range(b, i))]  # (", Jumat siang," set off before it)
+        near = max(close, key=lambda x: x[0])[1] if close else None
+        # "..., Jumat siang, melakukan pertemuan ... Konsultasi Tahunan ... tahun 2008": a bare year
+        # after the verb names a series or a period; the day before it dates the act
+        if first.precision == "year" and near is not None and near.precision == "day":
+            return near
+        return first
     if before:
         return max(before, key=lambda x: x[0])[1].value
     framed = roles.frame_date(doc, sent, i, w) if frame is None else None

@@ -236,6 +236,12 @@ def participial(doc: Doc, sent: Sent, i: int, w: Words) -> bool:
         return True  # "countered by accusing India of ...", "dengan menuduh ...": the subject's own act
     if k <= sent.lo or doc[k].text != ",":
         return False
+    # "X dan Y, Jumat siang, melakukan pertemuan": a time set off by commas is inserted between a
+    # subject and its verb, not the end of a clause the verb would be an adjunct of
+    opener = next((x for x in range(k - 1, max(sent.lo, k - 6) - 1, -1) if doc[x].text == ","), None)
+    if opener is not None and any(a <= opener + 1 and b >= k - 1 for a, b, _ in sent.times) or (
+            opener is not None and all(is_time(sent, x) or w.at(doc, x, "day_parts", x, k) for x in range(opener + 1, k))):
+        return False
     # English present participle; Indonesian active meN- verb with no subject of its own
     return doc[i].lower_.endswith("ing") if doc.lang_ == "en" else doc[i].lower_.startswith("me")
 
