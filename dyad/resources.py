@@ -36,7 +36,9 @@ def read_yaml(path: Path) -> Any:
     """A data file a domain expert edits (lexicons, the actor registry), as YAML 1.2 reads it:
     only ``true`` and ``false`` are booleans. YAML 1.1, which PyYAML follows, also reads ``no``,
     ``on``, ``off`` and ``yes`` as booleans, so a negation word "no", the adverb "on" or a
-    country code "NO" would silently become False or True."""
+    country code "NO" would silently become False or True. A key given twice in one mapping is an
+    error (YAML 1.2 forbids it; PyYAML keeps the last, so a list added under a name already used
+    would silently replace the first)."""
     with path.open(encoding="utf-8") as f:
         return yaml.load(f, Loader=_DataLoader)  # noqa: S506 - a SafeLoader subclass
 
@@ -48,6 +50,18 @@ def _data_loader() -> type:
     loader = type("DataLoader", (base,), {"yaml_implicit_resolvers": resolvers})
     loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
                                  list("tTfF"))
+
+    def mapping(self: Any, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} given twice in one mapping", key_node.start_mark)
+            seen.add(key)
+        return base.construct_mapping(self, node, deep=deep)
+
+    loader.construct_mapping = mapping
     return loader
 
 
