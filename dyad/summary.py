@@ -177,13 +177,13 @@ class Summariser:
                 found.update(codes[actor])
             out.extend((code_p, c) for c in (sorted(found, key=lambda c: c.value) if len(found) > 1 else found))
             coded.update(c.value for c in found)
+        ordered = sorted(coded)
         if status is not None and status != _REPORTED:
-            out.extend((CLAIM_KEY, ox.Literal(code)) for code in sorted(coded))
+            out.extend((CLAIM_KEY, ox.Literal(code)) for code in ordered)
         if name := self.place_name(event):
             out.append((PLACE_NAME, ox.Literal(name)))
         first, last = self.first_year.get(event), self.last_year.get(event)
         if first is not None and last is not None:
-            ordered = sorted(coded)
             for year in range(first, last + 1):
                 out.append((YEAR_KEY, ox.Literal(str(year))))
                 out.extend((ACTOR_YEAR_KEY, ox.Literal(actor_year_key(code, year))) for code in ordered)

@@ -151,7 +151,7 @@ def _lexicon(language: str) -> _Lexicon:
         add(names, f"region|{code}", st.regions.get(lang, ()) + st.regions.get("en", ()))
     for key, org in reg.organizations.items():
         add(names, f"org|{key}", [n for lg in ("en", "id") for n in org.names.get(lg, ())])
-    for n, entry in enumerate(read_yaml(resource("data", "actors", "context_names.yaml")) or ()):
+    for n, entry in enumerate(_context_entries()):
         add(names, f"ctx|{n}", entry["names"].get(lang, ()))
     for key, p in reg.persons.items():
         add(names, f"person|{key}", p.names.get(lang, ()))
@@ -210,17 +210,17 @@ def _context_names(units: list[_Unit]) -> list[_Unit]:
     out = []
     for u in units:
         if u.cat == "ctx":
-            code, when = entries[int(u.key)]
-            if not named & when:
+            entry = entries[int(u.key)]
+            if not named & set(entry["when"]):
                 continue
-            u = _Unit(u.i, u.j, "state", code)
+            u = _Unit(u.i, u.j, "state", entry["code"])
         out.append(u)
     return out
 
 
 @lru_cache(maxsize=1)
-def _context_entries() -> list[tuple[str, frozenset[str]]]:
-    return [(e["code"], frozenset(e["when"])) for e in read_yaml(resource("data", "actors", "context_names.yaml")) or ()]
+def _context_entries() -> list[dict[str, Any]]:
+    return list(read_yaml(resource("data", "actors", "context_names.yaml")) or ())
 
 
 @lru_cache(maxsize=8)

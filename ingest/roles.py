@@ -144,12 +144,13 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words, *, noun: bool =
     stand between no subject and its verb ("is on a five-day state visit to", "held, eventually, a
     telephone conversation")."""
     k = t - 1
-    m, named = k, {x for a in sent.mentions for x in range(a[0], a[1])}
-    while noun and m >= max(lo, t - 6) and m not in named and not w.at(doc, m, "np_articles", lo, t) and (
-            doc[m].text == "-" or doc[m].like_num or (doc[m].is_alpha and doc[m].is_lower)):
-        m -= 1
-    if noun and m >= lo and m not in named and w.at(doc, m, "np_articles", lo, t):
-        k = m - 1
+    if noun:
+        m, named = k, {x for a in sent.mentions for x in range(a[0], a[1])}
+        while m >= max(lo, t - 6) and m not in named and not w.at(doc, m, "np_articles", lo, t) and (
+                doc[m].text == "-" or doc[m].like_num or (doc[m].is_alpha and doc[m].is_lower)):
+            m -= 1
+        if m >= lo and m not in named and w.at(doc, m, "np_articles", lo, t):
+            k = m - 1
     while k >= lo and (w.at(doc, k, "adverbs", lo, t) or w.at(doc, k, "hypothetical", lo, t)
                        or (doc[k].text in ("(", ")") and not any(a[1] == k + 1 for a in sent.mentions))
                        or is_time(sent, k)):
@@ -239,8 +240,8 @@ def participial(doc: Doc, sent: Sent, i: int, w: Words) -> bool:
     # "X dan Y, Jumat siang, melakukan pertemuan": a time set off by commas is inserted between a
     # subject and its verb, not the end of a clause the verb would be an adjunct of
     opener = next((x for x in range(k - 1, max(sent.lo, k - 6) - 1, -1) if doc[x].text == ","), None)
-    if opener is not None and any(a <= opener + 1 and b >= k - 1 for a, b, _ in sent.times) or (
-            opener is not None and all(is_time(sent, x) or w.at(doc, x, "day_parts", x, k) for x in range(opener + 1, k))):
+    if opener is not None and (any(a <= opener + 1 and b >= k - 1 for a, b, _ in sent.times)
+                               or all(is_time(sent, x) or w.at(doc, x, "day_parts", x, k) for x in range(opener + 1, k))):
         return False
     # English present participle; Indonesian active meN- verb with no subject of its own
     return doc[i].lower_.endswith("ing") if doc.lang_ == "en" else doc[i].lower_.startswith("me")

@@ -56,7 +56,7 @@ def speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], firs
         claimed = [who for at, who in sent.claims if scope[0] < at < scope[1] and not ({a.code for a in who} & codes)]
         inside = [e for e in events[first:] if scope[0] <= e.trigger[0] < scope[1]]
         denied = None if any(e.type == DY.Denial for e in inside) else _claim_called_false(doc, sent, k, nxt, codes, w)
-        if pronoun and (denied is None or not denied):
+        if pronoun and not denied:  # no denial, or one aimed at no one
             continue
         if denied is not None:
             # "said the reports were baseless", "menyebut kabar itu tidak benar": a claim said to be
