@@ -21,7 +21,7 @@ __all__ = ["event_date", "place_after"]
 
 
 def event_date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None, obj_end: int | None = None,
-          speech: bool = False) -> DateValue | None:
+               speech: bool = False) -> DateValue | None:
     """The time in the trigger's clause, nearest after it, else before; none means undated.
     A time after a place apposition ("in Jakarta, on Wednesday") still belongs to the clause;
     a time before the frame verb dates the claim, not the claimed event ("accused X on Tuesday of ...").
@@ -35,20 +35,21 @@ def event_date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None,
         hi = clauses.clause_end(doc, obj_end - 1, sent.hi, w, commas=True, skip=sent.np_and)
     inside = [(a, m) for a, b, m in sent.times if lo <= a < hi and m.value is not None]
     # not a time told of the reason the act was done for ("over the entry ... on Sunday")
-    starts = {a for a, _, _ in sent.times}
+    time_starts = {a for a, _, _ in sent.times}
     reason = next((x for x in range(i + 1, hi) if (n := w.at(doc, x, "reason_markers", i + 1, hi))
-                   and not w.at(doc, x, "not_reason", i + 1, hi) and not {x + n, x + n + 1} & starts), hi)
+                   and not w.at(doc, x, "not_reason", i + 1, hi) and not {x + n, x + n + 1} & time_starts), hi)
     after = [x for x in inside if i < x[0] < reason]
     before = [x for x in inside if x[0] < i]
     if after:
         first = min(after, key=lambda x: x[0])[1].value
-        close = [(a, m.value) for a, b, m in sent.times if m.value is not None and i - 6 <= a < i
-                 and not any(x in sent.verbs for x in range(b, i))]  # (", Jumat siang," set off before it)
-        near = max(close, key=lambda x: x[0])[1] if close else None
-        # "..., Jumat siang, melakukan pertemuan ... Konsultasi Tahunan ... tahun 2008": a bare year
-        # after the verb names a series or a period; the day before it dates the act
-        if first.precision == "year" and near is not None and near.precision == "day":
-            return near
+        if first.precision == "year":
+            # "..., Jumat siang, melakukan pertemuan ... Konsultasi Tahunan ... tahun 2008": a bare
+            # year after the verb names a series or a period; a day set off just before it dates the act
+            close = [(a, m.value) for a, b, m in sent.times if m.value is not None and i - 6 <= a < i
+                     and not any(x in sent.verbs for x in range(b, i))]
+            near = max(close, key=lambda x: x[0])[1] if close else None
+            if near is not None and near.precision == "day":
+                return near
         return first
     if before:
         return max(before, key=lambda x: x[0])[1].value
