@@ -236,10 +236,11 @@ def _worker_main(conn: Any, store_path: str) -> None:
 
 def _snapshot(store_class: Any, path: str, current: Any) -> Any:
     """A fresh read-only snapshot. Opening can race with a writer that is opening or closing
-    the store (RocksDB replaces its MANIFEST file then): retry briefly, else keep ``current``."""
+    the store (RocksDB replaces its MANIFEST file then): retry briefly, else keep ``current``.
+    Never recover the store here (``serve`` did once at start): that opens it for writing."""
     for attempt in range(10):
         try:
-            return store_class(path, read_only=True)
+            return store_class(path, read_only=True, recover=False)
         except Exception:  # noqa: BLE001 - RocksDB reports the race as "Corruption"/IO errors
             if attempt == 9:
                 if current is not None:

@@ -102,7 +102,7 @@ class Store:
     0
     """
 
-    def __init__(self, path: Path | str | None, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path | str | None, *, read_only: bool = False, recover: bool = True) -> None:
         self.path = Path(path) if path is not None else None
         try:
             if self.path is None:
@@ -110,7 +110,7 @@ class Store:
             elif read_only:
                 if not self.path.exists():
                     raise StoreError(f"no store at {self.path}; create one with 'dyad load' or 'dyad ingest'")
-                self._ox = self._open_read_only(self.path)
+                self._ox = self._open_read_only(self.path) if recover else ox.Store.read_only(str(self.path))
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._ox = ox.Store(str(self.path))
@@ -126,7 +126,9 @@ class Store:
     def _open_read_only(path: Path) -> ox.Store:
         """A read-only view; a store whose writer was killed before it finished creating or
         recovering it is first opened for writing once (RocksDB recovers on a writable open;
-        a live writer's lock makes that fail as "in use", as it should)."""
+        a live writer's lock makes that fail as "in use", as it should). A process that only
+        ever reads while others write (a query worker) passes ``recover=False``: between two
+        writers it would take the write lock, and a writer starting then would fail."""
         try:
             return ox.Store.read_only(str(path))
         except RuntimeError:

@@ -44,7 +44,9 @@ def test_readers_never_see_half_a_source_while_a_writer_ingests(tmp_path: Path) 
     errors: list[str] = []
     reads = [0] * READERS
     stop = time.monotonic() + SECONDS
-    with serving(store, "--refresh", "0.2", log=tmp_path / "serve.log") as server:
+    # What this test checks is whole sources, not the time limit (test_serve checks that): the
+    # limit is raised so that a worker slowed by a loaded machine is not read as a torn source.
+    with serving(store, "--refresh", "0.2", "--timeout", "90", log=tmp_path / "serve.log") as server:
 
         def reader(i: int) -> None:
             while time.monotonic() < stop:
@@ -67,7 +69,9 @@ def test_readers_never_see_half_a_source_while_a_writer_ingests(tmp_path: Path) 
                 for graph in list(whole)[1:]:  # withdraw and write again: more moments to tear
                     if time.monotonic() > stop - 5:
                         break
-                    run_dyad("withdraw", graph, store=store)
+                    ran = run_dyad("withdraw", graph, store=store)
+                    if ran.code != 0:
+                        errors.append(f"writer: {ran.err.strip()}")
             writes.append(rounds)
 
         writes: list[int] = []
@@ -77,6 +81,7 @@ def test_readers_never_see_half_a_source_while_a_writer_ingests(tmp_path: Path) 
             t.start()
         for t in threads:
             t.join(SECONDS + 120)
-    assert not errors, errors[:10]
+    # The server's own log says what a worker met (a failed open, a restart) when a reader failed.
+    assert not errors, (errors[:10], (tmp_path / "serve.log").read_text(errors="replace")[-4000:])
     assert writes and writes[0] >= 1
     assert min(reads) > 0 and sum(reads) > READERS * 5, reads
