@@ -130,6 +130,15 @@ def _variants(name: str) -> list[str]:
     return out + [_INITIAL.sub(r"\1.", n) for n in out if _INITIAL.search(n)]
 
 
+def _lowered(name: str) -> list[str]:
+    """A state's name and, when it has several words, the form pages write with the later ones in
+    lower case ("Sudan selatan", "Korea utara"): a capital first word still marks it a name."""
+    words = name.split(" ")
+    if len(words) < 2 or not name[:1].isupper():
+        return [name]
+    return [name, " ".join(words[:1] + [x.lower() for x in words[1:]])]
+
+
 @lru_cache(maxsize=8)
 def _lexicon(language: str) -> _Lexicon:
     reg = load_registry()
@@ -145,7 +154,7 @@ def _lexicon(language: str) -> _Lexicon:
 
     for code, st in reg.states.items():
         # both languages' names: English names are common in Indonesian text and vice versa
-        add(names, f"state|{code}", [n for lg in ("en", "id") for n in st.names.get(lg, ())])
+        add(names, f"state|{code}", [v for lg in ("en", "id") for n in st.names.get(lg, ()) for v in _lowered(n)])
         add(names, f"adj|{code}", st.adjectives.get(lang, ()))
         add(names, f"cap|{code}", st.capitals.get(lang, ()) + st.capitals.get("en", ()))
         add(names, f"region|{code}", st.regions.get(lang, ()) + st.regions.get("en", ()))

@@ -551,6 +551,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         claim_ref = bool(_object(doc, j, min(sent.hi, j + 3), tuple(w.sets.get("claim_nouns", ())))
                          or (j < sent.hi and w.at(doc, j, "complementizers", j, sent.hi))
                          or (j < sent.hi and w.at(doc, j, "proposition_openers", j, sent.hi))
+                         or _object(doc, j, min(sent.hi, j + 3), tuple(w.sets.get("blame_nouns", ())))
                          # an English gerund: "denies violating cease fire", "denied sending troops"
                          or (j < sent.hi and doc.lang_ == "en" and doc[j].is_lower and doc[j].is_alpha
                              and len(doc[j]) > 5 and doc[j].lower_.endswith("ing"))

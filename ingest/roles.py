@@ -122,7 +122,10 @@ def private(doc: Doc, a: tuple[int, int, ActorMention], w: Words) -> bool:
         j += 1
     if j + 2 < len(doc) and w.at(doc, j, "pair_joiners"):  # "Japanese and Australian shareholders"
         j += 2
-    return bool(w.at(doc, j, "private_heads") or w.ending_at(doc, i, "private_heads"))
+    if (n := w.at(doc, j, "private_heads")) and w.at(doc, j + n, "unit_heads"):
+        return False  # "Pakistan's military media wing", "the US press office": the state's own unit
+    return bool(w.at(doc, j, "private_heads") or w.ending_at(doc, i, "private_heads") and not (
+        w.ending_at(doc, i - w.ending_at(doc, i, "private_heads"), "unit_heads")))
 
 
 def group_ref(doc: Doc, sent: Sent, lo: int, hi: int, w: Words) -> list[ActorMention]:
@@ -151,11 +154,22 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words, *, noun: bool =
             m -= 1
         if m >= lo and m not in named and w.at(doc, m, "np_articles", lo, t):
             k = m - 1
-    while k >= lo and (w.at(doc, k, "adverbs", lo, t) or w.at(doc, k, "hypothetical", lo, t)
-                       or (doc[k].text in ("(", ")") and not any(a[1] == k + 1 for a in sent.mentions))
-                       or is_time(sent, k)):
-        k -= 1  # brackets are skipped unless a mention ends with them: "Kementerian Luar Negeri (Kemlu)"
-    if k >= lo and doc[k].text == ",":  # "Malaysia, yang juga ..., mengecam": skip the appositive
+
+    def asides(k: int) -> int:
+        while k >= lo and (w.at(doc, k, "adverbs", lo, t) or w.at(doc, k, "hypothetical", lo, t)
+                           or (doc[k].text in ("(", ")") and not any(a[1] == k + 1 for a in sent.mentions))
+                           or is_time(sent, k)):
+            k -= 1  # brackets are skipped unless a mention ends with them: "Kementerian Luar Negeri (Kemlu)"
+        return k
+
+    k, appositive = asides(k), True
+    if k >= lo and doc[k].text == ",":
+        # "X's media wing, ISPR, however, refuted": an aside set off by commas, then an appositive;
+        # an actor before the aside is the subject ("Presiden Yudhoyono, Senin sore, melakukan")
+        m = asides(k - 1)
+        if lo <= m < k - 1 and doc[m].text == ",":
+            k, appositive = m, not any(a[1] == m and coded(a[2]) for a in sent.mentions)
+    if appositive and k >= lo and doc[k].text == ",":  # "Malaysia, yang juga ..., mengecam": skip the appositive
         k2 = k - 1
         while k2 >= lo and doc[k2].text != ",":
             k2 -= 1
@@ -175,7 +189,10 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words, *, noun: bool =
     if not cands:
         return []
     best = cands[-1]
-    if k + 1 - best[1] > _SUBJECT_GAP:
+    # "Pakistan's military media wing refuted": a possessive's nouns are all the state's
+    owned = best[1] < len(doc) and doc[best[1]].lower_ in ("'s", "’s") and all(
+        doc[x].is_lower and doc[x].is_alpha and not w.at(doc, x, "auxiliaries") for x in range(best[1] + 1, k + 1))
+    if k + 1 - best[1] > _SUBJECT_GAP + (2 if owned else 0):
         return []  # "... as regional president accused": the subject is an actor no registry codes
     post = best[0] - w.ending_at(doc, best[0], "determiners", lo)
     if (n := w.ending_at(doc, post, "envoy_posted", lo)):
@@ -541,8 +558,10 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
                 return [a[2]]
             # "denied on Tuesday accusations by Kiev", "membantah tuduhan dari Ukraina": who made it after
             # the noun (not "reports from Somali residents": people of the state are not the state)
-            if a[0] - j <= 6 and (n := w.ending_at(doc, a[0], "claim_by", j)) and w.ending_at(doc, a[0] - n, "claim_nouns", j) \
-                    and not private(doc, a, w):
+            # ("tuduhan palsu yang dibuat pejabat Iran": one adjective may stand between)
+            if a[0] - j <= 7 and (n := w.ending_at(doc, a[0], "claim_by", j)) and not private(doc, a, w) and (
+                    w.ending_at(doc, a[0] - n, "claim_nouns", j) or a[0] - n - 1 > j and doc[a[0] - n - 1].is_lower
+                    and doc[a[0] - n - 1].is_alpha and w.ending_at(doc, a[0] - n - 1, "claim_nouns", j)):
                 return [a[2]]
             # "denied a Ukrainian intelligence report": an adjective inside the claim noun phrase
             if a[0] - j <= 2 and any(w.at(doc, x, "claim_nouns") for x in range(a[1], min(a[1] + 3, cl_hi))):
