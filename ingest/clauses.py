@@ -153,6 +153,17 @@ def negated(doc: Doc, t: int, lo: int, w: Words) -> bool:
     return False
 
 
+def cancelled(doc: Doc, j: int, hi: int, w: Words) -> bool:
+    """An event noun ending at j that its clause says was called off ("the meeting between ... was
+    postponed", "pertemuan ... batal"): no event."""
+    for k in range(j, hi):
+        if doc[k].text in (",", ";", ":"):
+            return False
+        if w.at(doc, k, "cancelled", j, hi):
+            return True
+    return False
+
+
 def in_conditional(doc: Doc, t: int, lo: int, w: Words) -> bool:
     """The trigger is inside an if-clause ("jika Korea Utara mengirim pasukan"): not asserted."""
     i = t - 1

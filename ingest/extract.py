@@ -55,6 +55,7 @@ class _Trigger:
     passive: bool = False  # "was summoned by", "dipanggil oleh": the envoy before, the summoner after
     before: bool = False  # the object may precede ("1,500 soldiers arrived in", "pasukan ... tiba di")
     addressee: bool = False  # a weak verb ("asked", "meminta"): an event only with an actor addressed
+    adjacent: bool = False  # a bare event noun ("pertemuan"): its parties follow at once, else no event
 
 
 @lru_cache(maxsize=8)
@@ -79,7 +80,8 @@ def _matcher(language: str) -> tuple[PhraseMatcher, list[_Trigger], dict[str, st
                 int(spec.get("window", 3)), bool(e.get("nominal")),
                 frozenset(spec.get("not_after", [])) | frozenset(e.get("not_after", [])),
                 bool(spec.get("requires_target")) or etype == "TroopDeployment", bool(spec.get("symmetric")),
-                bool(e.get("pair")), bool(e.get("passive")), bool(e.get("before")), bool(e.get("addressee"))))
+                bool(e.get("pair")), bool(e.get("passive")), bool(e.get("before")), bool(e.get("addressee")),
+                bool(e.get("adjacent"))))
             matcher.add(str(len(entries) - 1), [nlp.make_doc(e["phrase"])])
     return matcher, entries, nouns
 
@@ -189,7 +191,8 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
         taken = (i, j)
         if trig.not_after and j < sent.hi and doc[j].lower_ in trig.not_after:
             continue
-        if clauses.negated(doc, i, sent.lo, w) or clauses.in_conditional(doc, i, sent.lo, w):
+        if clauses.negated(doc, i, sent.lo, w) or clauses.in_conditional(doc, i, sent.lo, w) \
+                or trig.nominal and clauses.cancelled(doc, j, sent.hi, w):
             continue
         obj_end, troops, owners = j, None, None
         rel = inversion.relative_denial(doc, sent, i, w, events[first_in_sentence:]) if trig.type == "Denial" else None
@@ -417,6 +420,8 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
             # di Australia") nor a relative clause's actor ("pembicaraan yang ditengahi China")
             rel = next((k for k in range(j, cl_hi) if w.at(doc, k, "relativizers", j, cl_hi)), cl_hi)
             after = [a for a in after if a[0] < rel and not roles.locative(doc, a[0], w)]
+            if trig.adjacent and (not after or any(not doc[x].text[:1].isupper() for x in range(j, after[0][0]))):
+                return None  # "menolak pertemuan dengan Rusia", "pertemuan di Jakarta": no pair met
             # "pertemuan keduanya", "talks between envoys of the two countries": the story's pair
             agents = roles.with_conjuncts(sent, after[0]) if after else roles.group_ref(doc, sent, i, min(rel, j + 7), w)
             if after and len({a.code for a in agents}) < 2 and w.ending_at(doc, j, "between", i):
@@ -491,6 +496,12 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     if trig.type == "Demand" and not roles.demand_counts(doc, sent, i, j, cl_hi, targets, trig.addressee, w):
         return None
     codes = {a.code for a in agents}
+    if (trig.symmetric or trig.type == "Consultation") and len(codes) > 1 and targets and not passive and \
+            (p := min((a[0] for a in sent.mentions if any(a[2] is t for t in targets)), default=j)) - j > 3 \
+            and w.ending_at(doc, p, "with", j):
+        # "Presiden Yoon dan PM Kishida sepakat ... memperkuat kooperasi trilateral dengan AS": the
+        # pair that agrees or meets are its parties; a "with" deep in what they agreed is its topic
+        targets = []
     named_target = bool(targets)
     targets = [t for t in targets if t.code not in codes]
     if trig.type == "Summons" and not targets:

@@ -212,13 +212,23 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words, *, noun: bool =
             s2 = post[0][0] if post else start - n
             if w.ending_at(doc, s2, "possessives", lo):
                 start = s2
+        if start - 2 >= lo and doc[start - 1].text == ",":
+            # "dan Hakan Fidan, Menteri Luar Negeri Turki": a name before its post, set off by a comma
+            m = start - 2
+            while m >= max(lo, start - 6) and doc[m].is_alpha and doc[m].text[:1].isupper():
+                m -= 1
+            if start - 2 > m >= lo and w.at(doc, m, "pair_joiners", lo) and not any(
+                    a[0] < start - 1 and a[1] > m + 1 and coded(a[2]) and a[2].code != cur[2].code
+                    for a in sent.mentions):  # not "Turki, Iran"
+                start = m + 1
         before = start - 1
         before -= w.ending_at(doc, start, "determiners", lo) or \
             w.ending_at(doc, start, "possessives", lo)  # "the GCC and the European Union", "and his"
         joined = before >= lo and (w.at(doc, before, "pair_joiners", lo) or before in sent.np_and)
         if joined and doc[before].text in ("-", "–") and (doc[before].whitespace_ or doc[before - 1].whitespace_):
             joined = False  # "RI-Australia" is a pair; "Washington - Korea Utara ..." a dateline and its lead
-        if joined and before - 1 >= lo and doc[before - 1].text == "," and (before - 1) in sent.np_and:
+        if joined and before - 1 >= lo and doc[before - 1].text == "," and (
+                (before - 1) in sent.np_and or any(a[1] == before - 1 and coded(a[2]) for a in sent.mentions)):
             before -= 1  # "Iran, dan Pakistan": the serial comma
         if joined and before - 1 >= lo and doc[before - 1].text == ")":
             # "Amerika Serikat (AS), dan Jepang": past the bracketed alias to the name it follows
@@ -581,7 +591,8 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
             n = w.ending_at(doc, a[0], "counterpart_from", j)
             if n and (w.ending_at(doc, a[0] - n, "with", j) or w.ending_at(doc, a[0] - n - 1, "with", j)):  # "with his"
                 return [a[2]]
-        near = [a for a in after if a[0] - j <= 2 and not locative(doc, a[0], w)]
+        near = [a for a in after if a[0] - j <= 2 and not locative(doc, a[0], w)
+                and not any(w.at(doc, x, "topic_preps", j, a[0]) for x in range(j, a[0]))]
         # "berkunjung ke Tokyo", "a visit to Hanoi", "kunjungan balasan ke Jakarta"; not where talks were
         # held ("held talks in Doha")
         near = near or [a for a in after + sent.places if 0 <= a[0] - j <= 2 and w.ending_at(doc, a[0], "destination")]
