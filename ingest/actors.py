@@ -518,16 +518,20 @@ def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _Stat
     role = lx.roles[title.key]
     envoy = role.envoy
     # "atase pertahanan Nobuhisa Goto di Kedutaan Besar Jepang", "attaché X at the Japanese embassy":
-    # a diplomat of no stated country is the embassy's
-    if code is None and envoy and end + 1 < len(doc) and doc[end].lower_ in g.get("at_post", ()):
-        e = end + 1 + (1 if doc[end + 1].lower_ in g.get("determiners", ()) else 0)
+    # a diplomat of no stated country is the embassy's; any official posted there is its envoy
+    # ("seorang pejabat senior di Kedutaan Besar Jepang")
+    post = end
+    while post < min(len(doc), end + 2) and doc[post].lower_ in g.get("title_modifiers", ()) and post not in at:
+        post += 1  # "pejabat senior di ...": an adjective after the title
+    if code is None and post + 1 < len(doc) and doc[post].lower_ in g.get("at_post", ()):
+        e = post + 1 + (1 if doc[post + 1].lower_ in g.get("determiners", ()) else 0)
         first = at.get(e)
         second = at.get(first.j) if first is not None and first.j < len(doc) else None
         organ_u, state_u = (second, first) if g.get("head_final") else (first, second)
         if organ_u is not None and state_u is not None and organ_u.cat == "organ" and state_u.cat in ("state", "adj") \
                 and lx.registry.organs[organ_u.key].kind == "embassy":
             code, coded_iri = _coded(state_u, lx)
-            end = second.j
+            end, envoy = second.j, True
     if person_unit is not None and person_unit.cat in ("person", "short"):
         p = lx.registry.persons[person_unit.key]
         m = _mention(doc, k, end, p.iri, p.code, "person", envoy or _is_envoy_role(lx, p.post.role if p.post else ""))

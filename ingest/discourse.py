@@ -264,10 +264,11 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published:
         if e.type == DY.Denial and not e.about and e.claim_ref:
             codes = {a.code for a in e.agents}
             aimed = [m for m, o in enumerate(events) if m != n and {t.code for t in o.targets} & codes
-                     and o.type in (DY.Accusation, DY.Summons, DY.Condemnation, DY.Demand)
+                     and o.type in _AIMED_AT
                      and o.sentence[0] <= e.sentence[0]]
             acc = [m for m in aimed if events[m].type == DY.Accusation] or aimed[-1:]
-            if not acc:  # news leads with the denial and tells the accusation after it
+            if not acc:  # news leads with the denial and tells the accusation after it (only an
+                # accusation: a later complaint or demand is as often another matter)
                 acc = [m for m, o in enumerate(events) if o.type == DY.Accusation and o.sentence[0] > e.sentence[0]
                        and {t.code for t in o.targets} & codes and not {a.code for a in o.agents} & codes][:1]
             if acc:
@@ -282,6 +283,8 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published:
 
 
 _REMARKS = frozenset({DY.Demand, DY.Condemnation, DY.Statement})
+# what a denial can answer: an act aimed at the denier that blames it
+_AIMED_AT = frozenset({DY.Accusation, DY.Summons, DY.Condemnation, DY.Demand})
 
 
 def _summons_remarks(events: list[Any], scenes: list[SentenceInfo]) -> None:

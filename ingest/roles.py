@@ -169,11 +169,19 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words, *, noun: bool =
         m = asides(k - 1)
         if lo <= m < k - 1 and doc[m].text == ",":
             k, appositive = m, not any(a[1] == m and coded(a[2]) for a in sent.mentions)
+    apposed: list[tuple[int, int, ActorMention]] = []
     if appositive and k >= lo and doc[k].text == ",":  # "Malaysia, yang juga ..., mengecam": skip the appositive
         k2 = k - 1
         while k2 >= lo and doc[k2].text != ",":
             k2 -= 1
         if k2 >= lo:
+            # "Maj. X, a spokesman for the Thai army in the disputed area, denied": a name no
+            # registry codes, whose post in the appositive names the state
+            if k2 - 1 >= lo and doc[k2 - 1].text[:1].isupper() and not any(
+                    a[1] == k2 and coded(a[2]) for a in sent.mentions):
+                apposed = [a for a in sent.mentions if k2 < a[0] and a[1] <= k and coded(a[2])
+                           and doc[a[0]].is_lower  # a post ("spokesman for the Thai army"), not "a farmer in Thailand"
+                           and not locative(doc, a[0], w) and not private(doc, a, w)]
             k = k2
     if k >= lo and w.at(doc, k, "relativizers", lo, t):
         # "banyak negara yang telah menandatangani", "countries which signed": the head noun is
@@ -186,6 +194,8 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words, *, noun: bool =
     group = group_ref(doc, sent, cands[-1][1] if cands else lo, k + 1, w)
     if group:
         return group
+    if apposed:
+        return [apposed[0][2]]
     if not cands:
         return []
     best = cands[-1]
