@@ -38,7 +38,7 @@ from dyad.resources import resource, read_yaml
 from ingest.temporal import weekday_names
 from ingest.nlp import blank
 
-__all__ = ["ActorMention", "find_actors", "doc_for", "sentence_bounds"]
+__all__ = ["ActorMention", "find_actors", "doc_for", "names_state", "sentence_bounds"]
 
 
 @dataclass(frozen=True)
@@ -131,12 +131,14 @@ def _variants(name: str) -> list[str]:
 
 
 def _lowered(name: str) -> list[str]:
-    """A state's name and, when it has several words, the form pages write with the later ones in
-    lower case ("Sudan selatan", "Korea utara"): a capital first word still marks it a name."""
+    """A state's name, the same in capitals as a lead or headline sets it ("GREECE and Macedonia"),
+    and, when it has several words, the form pages write with the later ones in lower case
+    ("Sudan selatan", "Korea utara"): a capital first word still marks it a name."""
     words = name.split(" ")
+    out = [name] + ([name.upper()] if len(name) > 3 and name.upper() != name else [])
     if len(words) < 2 or not name[:1].isupper():
-        return [name]
-    return [name, " ".join(words[:1] + [x.lower() for x in words[1:]])]
+        return out
+    return out + [" ".join(words[:1] + [x.lower() for x in words[1:]])]
 
 
 @lru_cache(maxsize=8)
@@ -252,6 +254,12 @@ class _State:
 
     short: dict[str, ActorMention] = field(default_factory=dict)
     organs: dict[str, ActorMention] = field(default_factory=dict)  # organ kind -> last mention
+
+
+def names_state(doc: Doc, i: int, j: int) -> bool:
+    """Tokens i..j name a state (its name or adjective): "AS" in "Perwakilan Khusus AS untuk ..."."""
+    lx = _lexicon(doc.lang_ if doc.lang_ in ("en", "id") else "en")
+    return any(lx.nlp.vocab.strings[m].split("|")[0] in ("state", "adj") for m, _, _ in lx.names(doc[i:j]))
 
 
 def find_actors(article: Any, sentences: Sequence[Any]) -> list[ActorMention]:

@@ -113,7 +113,8 @@ def extract(article: Any, sentences: Sequence[Any], actors: list[ActorMention], 
         if lo >= hi:
             continue
         mentions = _tok_spans(actors, starts, s, e)
-        sent = Sent(lo, hi, s, e, mentions, _tok_spans(times, starts, s, e), roles.np_coordinators(doc, mentions, w), pair,
+        sent = Sent(lo, hi, s, e, mentions, _tok_spans(times, starts, s, e),
+                    roles.np_coordinators(doc, mentions, w, headline=part == "title"), pair,
                     _tok_spans(doc.user_data.get("dyad_places", []), starts, s, e), previous=previous,
                     prev_span=spans[-1] if spans else None, prev2_span=spans[-2] if len(spans) > 1 else None,
                     all_mentions=all_mentions, arrivals=arrivals)

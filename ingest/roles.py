@@ -19,7 +19,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from ingest.actors import ActorMention
+from ingest.actors import ActorMention, names_state
 from ingest import clauses
 from ingest.clauses import Words
 
@@ -74,9 +74,11 @@ def locative(doc: Doc, i: int, w: Words) -> bool:
     return bool(n or w.ending_at(doc, i, "place")) or (i > 0 and doc[i - 1].lower_ in ("dari", "from"))
 
 
-def np_coordinators(doc: Doc, mentions: list[tuple[int, int, ActorMention]], w: Words) -> frozenset[int]:
+def np_coordinators(doc: Doc, mentions: list[tuple[int, int, ActorMention]], w: Words, *,
+                    headline: bool = False) -> frozenset[int]:
     """Coordinator tokens between two coded actor mentions ("X dan Y", "X and Y"). A bracketed
-    alias goes with the name before it: "Korea Selatan, Amerika Serikat (AS), dan Jepang"."""
+    alias goes with the name before it: "Korea Selatan, Amerika Serikat (AS), dan Jepang". A
+    headline joins two states with a bare comma ("Uzbekistan, Tajikistan sign treaty")."""
     out = set()
     ends: dict[int, tuple[int, int, ActorMention]] = {}
     for a in mentions:
@@ -94,6 +96,9 @@ def np_coordinators(doc: Doc, mentions: list[tuple[int, int, ActorMention]], w: 
             out.update(range(e, e + n + 1))  # "X and the Chinese envoy", "the US, UK and now Canada"
         elif e < len(doc) and doc[e].text == "," and (m := w.at(doc, e + 1, "pair_joiners")) and e + 1 + m in starts:
             out.update(range(e, e + 1 + m))  # the serial comma: "Turki, Iran, dan Pakistan"
+        elif headline and e < len(doc) and doc[e].text == "," and e + 1 in starts and ends[e][2].kind == "state" \
+                and any(a[0] == e + 1 and a[2].kind == "state" and a[2].code != ends[e][2].code for a in mentions):
+            out.add(e)
     # a list: "X, Y and Z" (the commas of a list whose last item is joined by "and")
     end_of = {a[0]: e for e, a in ends.items()}
     for e in sorted(ends):
@@ -216,6 +221,11 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words, *, noun: bool =
     cur = best
     while True:
         start = cur[0]
+        if start - 2 >= lo and doc[start - 1].lower_ in ("of", "dari"):
+            # "Salva Kiir of South Sudan": the person the state follows
+            owner = [a for a in sent.mentions if a[1] == start - 1 and lo <= a[0] and a[2].code == cur[2].code]
+            if owner:
+                start = owner[0][0]
         if (n := w.ending_at(doc, start, "counterpart_nouns", lo)):
             # "Lavrov and his U.S. counterpart John Kerry": the name's post stands between
             post = [a for a in sent.mentions if a[1] == start - n and lo <= a[0] and a[2].kind == "state"]
@@ -497,7 +507,10 @@ def parties_listed(doc: Doc, sent: Sent, first: tuple[int, int, ActorMention], h
             continue
         # "for Sudan" before the mention or closing it ("the envoy for South Sudan" read as one
         # mention): only capitalised words between the portfolio word and the mention's end
+        # (not when the mention names its state before the portfolio: "Perwakilan Khusus AS untuk
+        # Korea Utara Jung Pak" is the US envoy)
         if any(w.ending_at(doc, k, "portfolio", first[1]) and all(doc[x].text[:1].isupper() for x in range(k, a[1]))
+               and not (k > a[0] and names_state(doc, a[0], k - 1))
                for k in range(max(first[1], a[0] - 2), a[1])):
             continue
         opens = _opens_item(doc, a[0], first[1], w)

@@ -25,8 +25,11 @@ def test_case_count_and_coverage() -> None:
 
 def _article(case: dict) -> Article:
     published = datetime.combine(case["published"], time(12), tzinfo=timezone.utc)
-    return Article(text=case["text"], body_start=0, title=None, author=None, publisher=None,
-                   published=published, language=case["lang"], url=case.get("url"), dateline=None, name="case")
+    title = case.get("title")  # a headline: the article's first line, read as a title is
+    text = f"{title}\n\n{case['text']}" if title else case["text"]
+    return Article(text=text, body_start=len(title) + 2 if title else 0, title=title, author=None, publisher=None,
+                   published=published, language=case["lang"], url=case.get("url"), dateline=None, name="case",
+                   parts=(("title", 0, len(title)),) if title else ())
 
 
 def _row(e) -> dict:  # noqa: ANN001
