@@ -242,6 +242,20 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
         ev = _event(doc, sent, i, j, obj_end, trig, troops, w, events, first_in_sentence, matcher, owners)
         if ev is not None:
             events.extend(ev)
+    _talks_before_agreement(doc, sent, w, events, first_in_sentence)
+
+
+def _talks_before_agreement(doc: Doc, sent: Sent, w: Words, events: list[EventMention], first: int) -> None:
+    """"signed the agreements after four days of talks", "setelah perundingan selama tiga hari":
+    talks told as what led to the sentence's agreement were held by its parties."""
+    agreed = [e for e in events[first:] if e.type == DY.Agreement and e.targets]
+    if not agreed or any(e.type == DY.Consultation for e in events[first:]):
+        return
+    for k in range(sent.lo, sent.hi):
+        if w.at(doc, k, "talk_nouns", k, k + 1) and roles.participial(doc, sent, k, w):
+            trig = (doc[k].idx, doc[k].idx + len(doc[k]))
+            events.extend(replace(e, type=DY.Consultation, trigger=trig, about=[]) for e in agreed)
+            return
 
 
 def _last_sender(events: list[EventMention], sent: Sent) -> list[ActorMention]:

@@ -282,6 +282,15 @@ def participial(doc: Doc, sent: Sent, i: int, w: Words) -> bool:
     if k > sent.lo and w.ending_at(doc, k + 1, "gerund_markers", sent.lo) and \
             (doc[i].lower_.endswith("ing") if doc.lang_ == "en" else doc[i].lower_.startswith("me")):
         return True  # "countered by accusing India of ...", "dengan menuduh ...": the subject's own act
+    if w.at(doc, i, "talk_nouns", i, i + 1):
+        # "left Algiers after several hours of talks with X", "setelah perundingan dengan X": a
+        # meeting set as the time of the main act is its subject's
+        x = i - 1
+        while x > max(sent.lo, i - 6) and (doc[x].is_lower or doc[x].like_num or doc[x].text == "-") \
+                and not w.at(doc, x, "adjunct_preps", x, i):
+            x -= 1
+        if x >= sent.lo and w.at(doc, x, "adjunct_preps", x, i):
+            return True
     if k <= sent.lo or doc[k].text != ",":
         return False
     # "X dan Y, Jumat siang, melakukan pertemuan": a time set off by commas is inserted between a
