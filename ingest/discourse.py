@@ -280,6 +280,7 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published:
     _reference_times(events, list(scenes), published)
     _statement_dates(events, list(scenes))
     _summons_remarks(events, list(scenes))
+    _meeting_agreements(events, list(scenes))
 
 
 _REMARKS = frozenset({DY.Demand, DY.Condemnation, DY.Statement})
@@ -302,6 +303,24 @@ def _summons_remarks(events: list[Any], scenes: list[SentenceInfo]) -> None:
         codes, targets = {a.code for a in e.agents}, {t.code for t in e.targets}
         days = {o.date for o in events if o.type == DY.Summons and o.date is not None and o.status == "reported"
                 and {a.code for a in o.agents} == codes and targets <= {t.code for t in o.targets}}
+        if len(days) == 1:
+            e.date = next(iter(days))
+
+
+def _meeting_agreements(events: list[Any], scenes: list[SentenceInfo]) -> None:
+    """What a pair agreed is agreed at their meeting: in a story of one dated meeting (talks, a
+    call, a visit) of a pair, their undated agreement takes its date, wherever the story tells it
+    ("Russia agreed to write off the debt during a visit by Putin ... left Algiers on Friday after
+    talks with Bouteflika"). As for a summons' remarks, two meeting dates leave it undated, and a
+    time in the agreement's own sentence says it was another occasion."""
+    timed = {s.start for s in scenes if s.times}
+    for e in events:
+        if e.date is not None or e.type != DY.Agreement or not e.targets or e.status != "reported" \
+                or e.told_apart or e.sentence[0] in timed:
+            continue
+        pair = {a.code for a in e.agents} | {t.code for t in e.targets}
+        days = {o.date for o in events if o.type == DY.Consultation and o.date is not None and o.status == "reported"
+                and {a.code for a in o.agents} | {t.code for t in o.targets} == pair}
         if len(days) == 1:
             e.date = next(iter(days))
 
