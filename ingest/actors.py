@@ -213,16 +213,20 @@ def _units(doc: Doc, lx: _Lexicon) -> list[_Unit]:
     return units
 
 
-def _context_names(units: list[_Unit]) -> list[_Unit]:
+def _context_names(doc: Doc, units: list[_Unit]) -> list[_Unit]:
     """A name of ``data/actors/context_names.yaml`` ("the North") is its state's where the story
-    names one of the states its entry lists under ``when`` (North or South Korea); else no one."""
+    names one of the states its entry lists under ``when`` (North or South Korea); else no one.
+    Entries may share a name ("the South" of Korea and of Sudan): the one whose states the story
+    names has it."""
     entries = _context_entries()
     named = {u.key for u in units if u.cat in ("state", "adj", "cap")}
     out = []
     for u in units:
         if u.cat == "ctx":
-            entry = entries[int(u.key)]
-            if not named & set(entry["when"]):
+            text = doc[u.i:u.j].text
+            entry = next((e for n, e in enumerate(entries) if named & set(e["when"]) and (
+                n == int(u.key) or any(text in forms for forms in e["names"].values()))), None)
+            if entry is None:
                 continue
             u = _Unit(u.i, u.j, "state", entry["code"])
         out.append(u)
@@ -269,7 +273,7 @@ def find_actors(article: Any, sentences: Sequence[Any]) -> list[ActorMention]:
     bounds = sentence_bounds(sentences) or [(0, len(article.text))]
     starts = [b[0] for b in bounds]
     sent_of = [bisect.bisect_right(starts, t.idx) - 1 for t in doc]
-    units = _context_names(_units(doc, lx))
+    units = _context_names(doc, _units(doc, lx))
     at = {u.i: u for u in units}
     # whose a bare organ is: the dateline's state for any organ; the press's own state (or, for an
     # outlet of unknown country, the state the story leads with) for its foreign ministry only

@@ -474,6 +474,11 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
             if conj or cl_lo == sent.lo or _in_demand_complement(doc, sent, cl_lo, w):
                 # a verb without its own subject ("... memanggil X dan mendesak ..."): the sentence subject
                 agents = _subject_agents(doc, sent, i, w, matcher, _mutual(doc, i, trig, sent, events))
+                if not agents and conj:
+                    # the first verb is no event's ("Maduro memberi tenggat ..., dan menuduh Amerika
+                    # ..."): the actor the sentence opens with (not "Japanese fans")
+                    opening = [a for a in sent.mentions if sent.lo <= a[0] <= sent.lo + 1 and coded(a[2])]
+                    agents = roles.opening_subject(sent) if opening and not roles.private(doc, opening[0], w) else []
                 coordinated = bool(agents)
             elif not w.ending_at(doc, cl_lo, "complementizers") and not w.ending_at(doc, cl_lo, "contrast"):
                 # "Rutte, setelah panggilan telepon ...": the subject before the clause (not after "but")
