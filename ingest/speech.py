@@ -87,7 +87,11 @@ def speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], firs
             events.append(EventMention(DY.Accusation, speaker, [culprit], [], None, date, "reported", [],
                                        None, None, (sent.start, sent.end), trig))
         elif any(w.at(doc, x, "unconfirmed", k, nxt) or w.at(doc, x, "concern", k, nxt) for x in range(k + 1, nxt)):
-            events.append(EventMention(DY.Statement, speaker, [], [], None, date, "reported", [], None, None,
+            # "said they were concerned about claims that South Sudan ...": about the state the
+            # complement names first (not the speaker, not a place)
+            about = [a[2] for a in sent.mentions if k < a[0] < nxt and coded(a[2]) and a[2].code not in codes
+                     and a[2].kind in ("state", "organization") and not roles.locative(doc, a[0], w)][:1]
+            events.append(EventMention(DY.Statement, speaker, about, [], None, date, "reported", [], None, None,
                                        (sent.start, sent.end), trig))
 
 
