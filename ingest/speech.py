@@ -88,8 +88,10 @@ def speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], firs
                                        None, None, (sent.start, sent.end), trig))
         elif any(w.at(doc, x, "unconfirmed", k, nxt) or w.at(doc, x, "concern", k, nxt) for x in range(k + 1, nxt)):
             # "said they were concerned about claims that South Sudan ...": about the state the
-            # complement names first (not the speaker, not a place)
-            about = [a[2] for a in sent.mentions if k < a[0] < nxt and coded(a[2]) and a[2].code not in codes
+            # complement names first (not the speaker, not a place); what one cannot confirm is
+            # the reports', aimed at no state (the seed's reading)
+            concern = any(w.at(doc, x, "concern", k, nxt) for x in range(k + 1, nxt))
+            about = [a[2] for a in sent.mentions if concern and k < a[0] < nxt and coded(a[2]) and a[2].code not in codes
                      and a[2].kind in ("state", "organization") and not roles.locative(doc, a[0], w)][:1]
             events.append(EventMention(DY.Statement, speaker, about, [], None, date, "reported", [], None, None,
                                        (sent.start, sent.end), trig))
