@@ -416,6 +416,9 @@ def measure(label: str, n: int, data_dir: Path, meta: dict[str, Any], gen_second
     dyad: list[tuple[str, str, str, dict[str, Any], float]] = [
         (f"query {q}", "dyad", "dyad_query", {"query": query_file(q), "params": params[q], "repeat": rep, "budget": budget}, limit)
         for q in QUERIES]
+    if opts.validate_jobs > 1:  # both cores: run it with the baseline lane skipped, or the two contend
+        dyad.append((f"validate whole graph, {opts.validate_jobs} processes", "dyad", "dyad_validate_full",
+                     {"budget": opts.validate_budget, "jobs": opts.validate_jobs}, limit * 2))
     dyad += [("validate whole graph", "dyad", "dyad_validate_full", {"budget": opts.validate_budget}, limit * 2),
              ("validate 100-event submission", "dyad", "dyad_validate_submission", {"repeat": rep, "budget": budget}, limit),
              # the same two with pySHACL alone: what Dyad does without the optional accelerator
@@ -615,6 +618,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budget", type=float, default=20.0, help="seconds per query after which no more runs start")
     ap.add_argument("--validate-budget", type=float, default=20.0,
                     help="seconds of Dyad's whole-graph validation to measure before extrapolating")
+    ap.add_argument("--validate-jobs", type=int, default=1,
+                    help="also measure whole-graph validation in this many processes (gate.check_store jobs)")
     ap.add_argument("--gdelt-copies", type=int, default=GDELT_DAY_COPIES,
                     help="copies of the real GDELT file that make the import step's day (66: ~150k rows)")
     ap.add_argument("--limit", type=float, default=600.0, help="seconds a baseline step may take (skip/stop beyond)")

@@ -188,21 +188,45 @@ def check(store: Store, sources: list[SourceGraph], also: Graph | None = None) -
     return out
 
 
-def check_store(store: Store, *, chunk: int = STORE_CHUNK) -> ValidationReport:
+def check_store(store: Store, *, chunk: int = STORE_CHUNK, jobs: int = 1) -> ValidationReport:
     """Validate every source already stored, as :func:`check` did when it was written: its own
     graph and the descriptions of the events it reports, with their neighbourhood, ``chunk``
     sources per engine call. The chunks do not change the problems found unless one source's
     graph describes another source's own nodes (its reports, evidence or itself), which Dyad's
-    writes never do."""
-    return merge_reports(report for _, report in iter_check_store(store, chunk=chunk))
+    writes never do. ``jobs`` > 1 checks the chunks in that many processes (a store on disk only)."""
+    return merge_reports(report for _, report in iter_check_store(store, chunk=chunk, jobs=jobs))
 
 
-def iter_check_store(store: Store, *, chunk: int = STORE_CHUNK) -> Iterator[tuple[list[URIRef], ValidationReport]]:
-    """:func:`check_store` one chunk at a time: each chunk's sources and their report."""
+def iter_check_store(store: Store, *, chunk: int = STORE_CHUNK,
+                     jobs: int = 1) -> Iterator[tuple[list[URIRef], ValidationReport]]:
+    """:func:`check_store` one chunk at a time, in order: each chunk's sources and their report.
+
+    The engines run in Python and hold the GIL, so more cores need processes: each opens the store
+    read-only once and checks the chunks it is handed; the chunks are independent (see above)."""
     names = store.sources()
-    for i in range(0, len(names), chunk):
-        part = names[i:i + chunk]
-        yield part, check_sources(store, part)
+    parts = [names[i:i + chunk] for i in range(0, len(names), chunk)]
+    if jobs <= 1 or store.path is None or len(parts) < 2:
+        for part in parts:
+            yield part, check_sources(store, part)
+        return
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")  # never fork a process that holds a RocksDB handle
+    with ctx.Pool(min(jobs, len(parts)), initializer=_open_for_checks, initargs=(str(store.path),)) as pool:
+        yield from zip(parts, pool.imap(_check_part, parts))
+
+
+_CHECKED: Store | None = None  # the worker process's read-only store (iter_check_store)
+
+
+def _open_for_checks(path: str) -> None:
+    global _CHECKED
+    _CHECKED = Store(path, read_only=True, recover=False)
+
+
+def _check_part(names: list[URIRef]) -> ValidationReport:
+    assert _CHECKED is not None
+    return check_sources(_CHECKED, names)
 
 
 def check_sources(store: Store, names: Iterable[URIRef]) -> ValidationReport:

@@ -201,3 +201,18 @@ def test_without_turbo_auto_is_pyshacl(monkeypatch: pytest.MonkeyPatch) -> None:
             shacl.engine_named("turbo")
     finally:
         shacl.engine_named.cache_clear()
+
+
+def test_store_validation_in_processes_is_the_same(tmp_path: Path) -> None:
+    # a store on disk: the worker processes open it read-only
+    memory, _ = _planted_store()
+    store = Store(tmp_path / "store")
+    gate.ensure_base(store)
+    for name in memory.sources():
+        g = Graph()
+        for t in memory.graph_triples(name):
+            g.add(t)
+        store.write_source(name, g)
+    one = gate.check_store(store, chunk=3)
+    assert one.problems, "the planted mistakes are found"
+    _same(gate.check_store(store, chunk=3, jobs=2), one)
