@@ -38,7 +38,7 @@ from dyad.resources import resource, read_yaml
 from ingest.temporal import weekday_names
 from ingest.nlp import blank
 
-__all__ = ["ActorMention", "find_actors", "doc_for", "names_state", "sentence_bounds"]
+__all__ = ["ActorMention", "envoy_title_at", "find_actors", "doc_for", "names_state", "sentence_bounds"]
 
 
 @dataclass(frozen=True)
@@ -264,6 +264,17 @@ def names_state(doc: Doc, i: int, j: int) -> bool:
     """Tokens i..j name a state (its name or adjective): "AS" in "Perwakilan Khusus AS untuk ..."."""
     lx = _lexicon(doc.lang_ if doc.lang_ in ("en", "id") else "en")
     return any(lx.nlp.vocab.strings[m].split("|")[0] in ("state", "adj") for m, _, _ in lx.names(doc[i:j]))
+
+
+def envoy_title_at(doc: Doc, k: int) -> int:
+    """The length of an envoy's title starting at token k ("Duta Besar", "the ambassador"), else 0."""
+    lx = _lexicon(doc.lang_ if doc.lang_ in ("en", "id") else "en")
+    best = 0
+    for m, i, j in lx.words(doc[k:min(len(doc), k + 6)]):
+        cat, key = lx.nlp.vocab.strings[m].split("|", 1)
+        if i == k and cat == "title" and lx.roles[key].envoy:  # (a span's matches are told in the doc's positions)
+            best = max(best, j - i)
+    return best
 
 
 def find_actors(article: Any, sentences: Sequence[Any]) -> list[ActorMention]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from ingest.actors import ActorMention, names_state
+from ingest.actors import ActorMention, envoy_title_at, names_state
 from ingest import clauses
 from ingest.clauses import Words
 
@@ -563,6 +563,13 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
             return [told[-1][2]] if told else None
         if first is None or not first[2].envoy:
             return None  # a summons calls in an envoy; anything else (a court, one's own) is not one
+        k = j + (1 if j < cl_hi and doc[j].lower_ in ("the", "its", "his", "their", "a") else 0)
+        if first[0] > k and k < cl_hi and envoy_title_at(doc, k) and not any(
+                a[0] <= k < a[1] and coded(a[2]) for a in sent.mentions) \
+                and any(doc[x].text in (",", ";") for x in range(k, first[0])):
+            # "memanggil Duta Besar (Dubes) negara ini di Kanada, ... mengusir Dubes Kanada": the
+            # envoy called is one no state is named for (its own, called home); a later one is not him
+            return None
         return envoys_listed(sent, first)
     if rule == "destination":  # a state (or its capital): troops are not sent to "a report by U.N. experts"
         after = sorted([a for a in after if a[2].kind == "state"] + [a for a in sent.places if j <= a[0] < cl_hi],
