@@ -513,6 +513,12 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         targets = roles.targets(doc, sent, trig.type, trig.target, j, obj_end, cl_hi, w)
     if targets is None:
         return None
+    if trig.type == "Demand" and not targets and not trig.nominal and w.ending_at(doc, i, "purpose", sent.lo):
+        # "memanggil perwakilan Israel untuk meminta pertanggungjawaban": what the summoner asks as
+        # the summons' purpose it asks of the state summoned
+        called = [e for e in events[first:] if e.trigger[0] < doc[i].idx and e.type == DY.Summons
+                  and {a.code for a in e.agents} == {a.code for a in agents}]
+        targets = list(called[-1].targets) if called else targets
     if trig.type == "Demand" and not roles.demand_counts(doc, sent, i, j, cl_hi, targets, trig.addressee, w):
         return None
     codes = {a.code for a in agents}
