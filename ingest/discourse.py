@@ -30,6 +30,7 @@ from dyad.namespace import DY
 from ingest.actors import ActorMention
 from ingest.clauses import Words
 from ingest.roles import locative
+from ingest.temporal import weekday_names
 
 __all__ = ["SentenceInfo", "article_rules", "definite_object", "last_actor", "referent", "sentence_info"]
 
@@ -379,6 +380,8 @@ def definite_object(doc: Doc, j: int, hi: int, w: Words) -> int | None:
     if doc.lang_ == "en":
         if low[:2] == ["a", "similar"]:  # "a similar attack": the same perpetrator's
             j += 1
+        elif len(low) > 1 and low[1] in ("'s", "’s") and low[0] in weekday_names("en"):
+            j += 1  # "Monday's incursion": as definite as "the incursion"
         elif not low or low[0] not in ("the", "this", "that", "these", "those"):
             return None
         for k in range(j + 1, min(hi, j + 4)):
