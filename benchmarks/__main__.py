@@ -416,9 +416,10 @@ def measure(label: str, n: int, data_dir: Path, meta: dict[str, Any], gen_second
     dyad: list[tuple[str, str, str, dict[str, Any], float]] = [
         (f"query {q}", "dyad", "dyad_query", {"query": query_file(q), "params": params[q], "repeat": rep, "budget": budget}, limit)
         for q in QUERIES]
-    if opts.validate_jobs > 1:  # both cores: run it with the baseline lane skipped, or the two contend
-        dyad.append((f"validate whole graph, {opts.validate_jobs} processes", "dyad", "dyad_validate_full",
-                     {"budget": opts.validate_budget, "jobs": opts.validate_jobs}, limit * 2))
+    validate_jobs = getattr(opts, "validate_jobs", 1)  # (a Namespace built by hand may lack it)
+    if validate_jobs > 1:  # both cores: run it with the baseline lane skipped, or the two contend
+        dyad.append((f"validate whole graph, {validate_jobs} processes", "dyad", "dyad_validate_full",
+                     {"budget": opts.validate_budget, "jobs": validate_jobs}, limit * 2))
     dyad += [("validate whole graph", "dyad", "dyad_validate_full", {"budget": opts.validate_budget}, limit * 2),
              ("validate 100-event submission", "dyad", "dyad_validate_submission", {"repeat": rep, "budget": budget}, limit),
              # the same two with pySHACL alone: what Dyad does without the optional accelerator
