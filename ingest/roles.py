@@ -332,9 +332,10 @@ def pronoun_subject(doc: Doc, sent: Sent, i: int, w: Words, *, mutual: bool = Fa
     personal = k >= sent.lo and w.at(doc, k, "pronouns", k, i) == 1
     if k < sent.lo or not (personal or w.at(doc, k, "speaker_pronouns", k, i) == 1):
         return []
-    # "The ministry said it had summoned ...": after a speech verb, the pronoun is the speaker
+    # "The ministry said it had summoned ...", "denied that it had sent troops": after a verb of
+    # saying or denying, the pronoun is the speaker
     for x in range(k - 1, sent.lo - 1, -1):
-        if w.at(doc, x, "speech", sent.lo, k) and not (x > sent.lo and doc[x - 1].text in (",", '"', "”")):
+        if (w.at(doc, x, "speech", sent.lo, k) or w.at(doc, x, "denial_frames", sent.lo, k)) and not (x > sent.lo and doc[x - 1].text in (",", '"', "”")):
             return agents_left(doc, sent, x, sent.lo, w)
     if mutual and w.at(doc, k, "plural_pronouns", k, i) == 1 and not any(a[1] == k for a in sent.mentions):
         return list(sent.pair)
