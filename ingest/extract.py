@@ -460,6 +460,8 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
                 agents = roles.opening_subject(sent)
             coordinated = bool(agents)
     if not trig.nominal and not agents and not passive and not owners:
+        agents = roles.fronted_subject(doc, sent, i, w)
+    if not trig.nominal and not agents and not passive and not owners:
         agents = roles.pronoun_subject(doc, sent, i, w, mutual=_mutual(doc, i, trig, sent, events))
     if not trig.nominal and not agents and not passive and not owners:
         conj = roles.after_coordinator(doc, sent, i, w)

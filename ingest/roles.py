@@ -322,6 +322,22 @@ def opening_subjects(doc: Doc, sent: Sent, w: Words) -> list[ActorMention]:
     return with_conjuncts(sent, first) if first is not None else []
 
 
+def fronted_subject(doc: Doc, sent: Sent, i: int, w: Words) -> list[ActorMention]:
+    """"Responding to India's accusation, Pakistan said ...", "Menanggapi protes Indonesia, Australia
+    ...": a participle that opens its sentence is the act of the main clause's subject, named
+    right after the comma that closes the participle's phrase."""
+    k = sent.lo
+    while k < i and (w.at(doc, k, "adverbs", sent.lo, i) or is_time(sent, k) or doc[k].text in ('"', "“")):
+        k += 1
+    if k != i or not (doc[i].lower_.endswith("ing") if doc.lang_ == "en" else doc[i].lower_.startswith("me")):
+        return []
+    comma = next((x for x in range(i + 1, sent.hi) if doc[x].text == ","), None)
+    if comma is None:
+        return []
+    first = next((a for a in sent.mentions if comma < a[0] <= comma + 2 and coded(a[2])), None)
+    return with_conjuncts(sent, first) if first is not None else []
+
+
 def pronoun_subject(doc: Doc, sent: Sent, i: int, w: Words, *, mutual: bool = False) -> list[ActorMention]:
     """"Dia mendesak Filipina ...", "He urged ...": a pronoun right before the verb stands for the
     actor the story last named acting (in an earlier sentence). Of an act done together (mutual:
@@ -640,6 +656,10 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
     cands = [a for a in after if not locative(doc, a[0], w)]
     if rule in ("direct", "addressee"):
         direct = [a for a in cands if a[0] - j <= 2]
+        if not direct and rule == "direct" and obj_end > j:
+            # "responded to the accusation from India", "merespons protes yang disampaikan Kemlu":
+            # the reply is aimed at whoever made what it answers
+            direct = [a for a in after if obj_end <= a[0] <= obj_end + 4 and w.ending_at(doc, a[0], "claim_by", obj_end)][:1]
         if not direct and rule == "addressee" and (group := group_ref(doc, sent, j, min(j + 3, cl_hi), w)):
             return group  # "mendesak kedua negara untuk menahan diri", "urged both sides to"
         if not direct and rule == "addressee":
