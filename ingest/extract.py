@@ -449,7 +449,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         # is the summoner's (after "urged X to" the infinitive would be X's); ", demanding an
         # apology" after "Israel summoned ... and declared ...": the participle is the nearest act's
         purpose = bool(main) and main[-1].type in (DY.Summons, DY.Consultation) \
-            and main[-1].trigger[1] < doc[i].idx - 4 and bool(w.ending_at(doc, i, "purpose", sent.lo))
+            and main[-1].trigger[1] < doc[i].idx - 4 and _purpose(doc, sent, i, j, w)
         if main and (adjunct or purpose):
             # of an act told in both directions (a call), the one told first
             agents = list(next(e for e in main if e.trigger == main[-1].trigger).agents)
@@ -515,7 +515,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         targets = roles.targets(doc, sent, trig.type, trig.target, j, obj_end, cl_hi, w)
     if targets is None:
         return None
-    if trig.type == "Demand" and not targets and not trig.nominal and w.ending_at(doc, i, "purpose", sent.lo):
+    if trig.type == "Demand" and not targets and not trig.nominal and _purpose(doc, sent, i, j, w):
         # "memanggil perwakilan Israel untuk meminta pertanggungjawaban": what the summoner asks as
         # the summons' purpose it asks of the state summoned
         called = [e for e in events[first:] if e.trigger[0] < doc[i].idx and e.type == DY.Summons
@@ -628,6 +628,12 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     # "was summoned by the ministry on 21 and 29 August": the same act on each day the text gives
     also = next((m.also for _, _, m in sent.times if m.value == date and m.also), ()) if date is not None else ()
     return told + [replace(e, date=d) for d in also for e in told]
+
+
+def _purpose(doc: Doc, sent: Sent, i: int, j: int, w: Words) -> bool:
+    """The act at [i, j) is told as another's purpose: after "to"/"untuk", or a trigger that says
+    so itself ("summoned the envoy for an explanation")."""
+    return bool(w.ending_at(doc, i, "purpose", sent.lo) or w.at(doc, i, "purpose_in_trigger", i, j))
 
 
 def _ends_object(doc: Doc, k: int, hi: int, w: Words) -> bool:

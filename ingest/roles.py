@@ -663,6 +663,15 @@ def targets(doc: Doc, sent: Sent, etype: str, rule: str, j: int, obj_end: int, c
         if not direct and rule == "addressee" and (group := group_ref(doc, sent, j, min(j + 3, cl_hi), w)):
             return group  # "mendesak kedua negara untuk menahan diri", "urged both sides to"
         if not direct and rule == "addressee":
+            # "demanded an explanation from India", "meminta klarifikasi dari Jakarta": whom the thing is asked of
+            for a in after:
+                at = a[0] - w.ending_at(doc, a[0], "np_articles", j)  # "from the Indian government"
+                n = w.ending_at(doc, at, "asked_of", j)
+                # (the thing may end the trigger: "sought an explanation from")
+                if n and a[0] - j <= 6 and w.ending_at(doc, at - n, "asked_things", j - 1):
+                    direct = [a]
+                    break
+        if not direct and rule == "addressee":
             # "demanded (on Wednesday) that Iran ...", "menuntut agar Tiongkok ...": the complement's subject
             for k in range(j, min(j + 6, cl_hi + 1, sent.hi)):
                 n = w.at(doc, k, "complementizers", j, sent.hi)
