@@ -104,6 +104,7 @@ def _scene_dates(events: list[Any], scenes: list[SentenceInfo]) -> None:
             e.date = scenes[n + 1].date
 
 
+_MUTUAL = frozenset({DY.Consultation, DY.Agreement})
 _OPENING = 3  # characters before a time that still opens its sentence ("In April, ...")
 
 
@@ -130,6 +131,11 @@ def _reference_times(events: list[Any], scenes: list[SentenceInfo], published: A
     index = {s.start: n for n, s in enumerate(scenes)}
     # the lead: the first sentences that name an actor (not a subtitle, byline or time line)
     lead = [n for n, s in enumerate(scenes) if s.paragraph >= 0 and s.subject is not None][:3]
+    # the rest of the lead's paragraphs: an Indonesian lead often dates the act in an attribution
+    # further on ("..., kata Retno dalam keterangan resmi, Senin (4/9/2017)"); only a sentence on
+    # one of the act's own parties dates it
+    lead_rest = [n for n, s in enumerate(scenes) if n not in lead and s.subject is not None
+                 and s.paragraph in {scenes[m].paragraph for m in lead}]
     for e in events:
         if e.date is not None or e.status == "hypothetical" or e.sentence[0] not in index or (
                 e.type == DY.TroopDeployment and e.status != "reported"):
@@ -149,6 +155,10 @@ def _reference_times(events: list[Any], scenes: list[SentenceInfo], published: A
             [m for m in range(n + 1, len(scenes)) if scenes[m].paragraph == para]
         if n in lead or scenes[n].paragraph < 0:
             around += [m for m in lead if m not in around and m != n]
+            # (a meeting's or an accord's parties are both its actors; a reply is not dated by the
+            # statement it answers)
+            parties = {a.code for a in e.agents} | ({t.code for t in e.targets} if e.type in _MUTUAL else set())
+            around += [m for m in lead_rest if m not in around and m != n and scenes[m].subject in parties]
         for m in around:
             found = [v for _, v in scenes[m].times if recent(v)]
             if found:
