@@ -101,7 +101,11 @@ def _scene_dates(events: list[Any], scenes: list[SentenceInfo]) -> None:
                 break
         if e.date is None and n + 1 < len(scenes) and scenes[n + 1].date is not None \
                 and scenes[n + 1].subject in codes and (scenes[n + 1].continues or e.type == DY.Denial):
-            e.date = scenes[n + 1].date
+            # not a time the next sentence's own acts left to something else ("summoned the
+            # ambassador ... over the entry of ... forces on Sunday": the entry's day)
+            told = [o for o in events if o.sentence[0] == scenes[n + 1].start]
+            if not told or any(o.date == scenes[n + 1].date for o in told):
+                e.date = scenes[n + 1].date
 
 
 _MUTUAL = frozenset({DY.Consultation, DY.Agreement})
