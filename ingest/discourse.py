@@ -154,6 +154,11 @@ def _reference_times(events: list[Any], scenes: list[SentenceInfo], published: A
         if own:
             e.date = min(own, key=lambda x: x[0])[1]
             continue
+        # the attribution that closes its own sentence ("did not attend despite being summoned, a
+        # spokesperson said on Monday"): nearer than another sentence's time
+        if e.said_at is not None and recent(e.said_at):
+            e.date = e.said_at
+            continue
         para = scenes[n].paragraph
         around = [m for m in range(n - 1, -1, -1) if scenes[m].paragraph == para] + \
             [m for m in range(n + 1, len(scenes)) if scenes[m].paragraph == para]

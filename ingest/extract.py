@@ -609,6 +609,8 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     ev.open_call = trig.type == "Demand" and not targets and roles.generic_addressee(doc, j, cl_hi, w)
     ev.self_told = bool(framed and framed[1]) and {a.code for a in framed[1]} == codes
     ev.told_apart = framed is not None or any(w.at(doc, k, "pluperfect", k, i) for k in range(max(sent.lo, i - 3), i))
+    ev.said_at = roles.attribution_time(doc, sent, i, clauses.clause_end(doc, i, sent.hi, w, commas=True, skip=sent.np_and), w) \
+        if date is None else None
     ev.media_claim = trig.type == "Denial" and _object(doc, j, min(sent.hi, j + 3), tuple(w.sets.get("media_claims", ()))) is not None
     if extra is not None:
         extra.date = date

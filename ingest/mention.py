@@ -41,3 +41,6 @@ class EventMention:
     # agreed"): its time is not that of the meeting told beside it
     told_apart: bool = field(default=False, repr=False)
     media_claim: bool = field(default=False, repr=False)  # a denial of the media's reports ("denied reports of ...")
+    # the time of the attribution that closes its sentence ("..., a spokesperson said on Monday"), for
+    # an act left undated: the time the story tells it at (ingest.discourse._reference_times)
+    said_at: DateValue | None = field(default=None, repr=False)
