@@ -194,6 +194,9 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
             continue
         if clauses.negated(doc, i, sent.lo, w) or clauses.in_conditional(doc, i, sent.lo, w) \
                 or trig.nominal and clauses.cancelled(doc, j, sent.hi, w):
+            if trig.type == "TroopDeployment" and clauses.negated(doc, i, sent.lo, w) and \
+                    (denial := _denied_own_move(doc, sent, i, j, trig, w)) is not None:
+                events.append(denial)
             continue
         obj_end, troops, owners = j, None, None
         rel = inversion.relative_denial(doc, sent, i, w, events[first_in_sentence:]) if trig.type == "Denial" else None
@@ -539,6 +542,8 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         return None
     if trig.type == "TroopDeployment" and not targets:
         targets = inversion.story_destination(doc, sent, j, cl_hi, agents, w)
+    if trig.type == "TroopDeployment" and not targets:
+        targets = _speaker_territory(doc, sent, i, j, cl_hi, agents, w)
     # troops named before the verb ("Malaysian troops arrived") count as the object after it
     moved = obj_end if obj_end > j else (j if owners else None)
     if trig.type == "TroopDeployment" and not targets and not named_target and moved is not None:
@@ -588,7 +593,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         # what someone claimed; a noun topic ("denied arms transfers") names no claim
         # "membantahnya", "denied it": the claim is one told before
         claim_ref = bool(_object(doc, j, min(sent.hi, j + 3), tuple(w.sets.get("claim_nouns", ())))
-                         or (j < sent.hi and w.at(doc, j, "complementizers", j, sent.hi))
+                         or (j < sent.hi and w.at(doc, _past_time(doc, sent, j, w), "complementizers", j, sent.hi))
                          or (j < sent.hi and w.at(doc, j, "proposition_openers", j, sent.hi))
                          or _object(doc, j, min(sent.hi, j + 3), tuple(w.sets.get("blame_nouns", ())))
                          # an English gerund: "denies violating cease fire", "denied sending troops"
@@ -630,6 +635,41 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     # "was summoned by the ministry on 21 and 29 August": the same act on each day the text gives
     also = next((m.also for _, _, m in sent.times if m.value == date and m.also), ()) if date is not None else ()
     return told + [replace(e, date=d) for d in also for e in told]
+
+
+def _past_time(doc: Doc, sent: Sent, k: int, w: Words) -> int:
+    """The token after a time told right at k ("denied Monday that", "membantah, Senin, bahwa")."""
+    x = k
+    while x < sent.hi and (roles.is_time(sent, x) or doc[x].text == "," or (w.at(doc, x, "time_preps", x, sent.hi)
+                                                                          and roles.is_time(sent, x + 1))):
+        x += 1
+    return x if x > k and roles.is_time(sent, x - 1) or (x > k and doc[x - 1].text == ",") else k
+
+
+def _speaker_territory(doc: Doc, sent: Sent, i: int, j: int, cl_hi: int, agents: list[ActorMention],
+                       w: Words) -> list[ActorMention]:
+    """"Costa Rica accused Nicaragua of sending troops into its territory", "Guyana said Venezuelan
+    jets entered its airspace": the territory a pronoun owns is the accuser's or the speaker's."""
+    if not any(w.at(doc, k, "speaker_territory", j, cl_hi) for k in range(j, cl_hi)):
+        return []
+    framed = factuality.frame(doc, sent, i, w)
+    codes = {a.code for a in agents}
+    return list(framed[1]) if framed and framed[1] and not {a.code for a in framed[1]} & codes else []
+
+
+def _denied_own_move(doc: Doc, sent: Sent, i: int, j: int, trig: _Trigger, w: Words) -> EventMention | None:
+    """"Nicaragua said its troops have not intruded on Costa Rican territory": a state saying its
+    own troops did not go somewhere denies that they did (whose claim, the story says elsewhere)."""
+    cl_lo = clauses.clause_start(doc, sent.lo, i, w, commas=False, skip=sent.np_and)
+    back = inversion.troops_before(doc, sent, i, cl_lo, trig.objects, trig.window, w) if trig.before else None
+    framed = factuality.frame(doc, sent, i, w)
+    if back is None or framed is None or not framed[1] or \
+            {a.code for a in back[2]} != {a.code for a in framed[1]} or not w.at(doc, framed[0], "speech", sent.lo, i):
+        return None
+    k = framed[0]
+    return EventMention(DY.Denial, list(framed[1]), [], [], None, dating.event_date(doc, sent, k, w, speech=True),
+                        "reported", [], None, None, (sent.start, sent.end),
+                        (doc[k].idx, doc[k].idx + len(doc[k])), claim_ref=True)
 
 
 def _purpose(doc: Doc, sent: Sent, i: int, j: int, w: Words) -> bool:
