@@ -38,7 +38,7 @@ from dyad.resources import resource, read_yaml
 from ingest.temporal import weekday_names
 from ingest.nlp import blank
 
-__all__ = ["ActorMention", "envoy_title_at", "find_actors", "doc_for", "names_state", "sentence_bounds"]
+__all__ = ["ActorMention", "envoy_title_at", "find_actors", "doc_for", "names_state", "sentence_bounds", "state_named"]
 
 
 @dataclass(frozen=True)
@@ -264,6 +264,18 @@ def names_state(doc: Doc, i: int, j: int) -> bool:
     """Tokens i..j name a state (its name or adjective): "AS" in "Perwakilan Khusus AS untuk ..."."""
     lx = _lexicon(doc.lang_ if doc.lang_ in ("en", "id") else "en")
     return any(lx.nlp.vocab.strings[m].split("|")[0] in ("state", "adj") for m, _, _ in lx.names(doc[i:j]))
+
+
+def state_named(doc: Doc, i: int, j: int) -> ActorMention | None:
+    """The first state tokens i..j name by its name, as a mention ("Aljazair" in "duta besar
+    Prancis untuk Aljazair", which the envoy's mention takes in whole), else None."""
+    lx = _lexicon(doc.lang_ if doc.lang_ in ("en", "id") else "en")
+    found = sorted((a, b, lx.nlp.vocab.strings[m].split("|", 1)[1]) for m, a, b in lx.names(doc[i:j])
+                   if lx.nlp.vocab.strings[m].startswith("state|"))
+    if not found:
+        return None
+    a, b, code = found[0]
+    return _mention(doc, a, b, lx.registry.states[code].iri, code, "state")
 
 
 def envoy_title_at(doc: Doc, k: int) -> int:

@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 
 from dyad.namespace import DY
 from ingest import clauses, dating, discourse, factuality, inversion, roles, speech
-from ingest.actors import ActorMention, _nlp, doc_for, sentence_bounds
+from ingest.actors import ActorMention, _nlp, doc_for, sentence_bounds, state_named
 from ingest.clauses import Words
 from ingest.mention import EventMention
 from ingest.roles import Sent, coded
@@ -506,6 +506,24 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         if envoy is not None:
             posts = [a for a in sent.places if envoy[0] < a[0] <= envoy[1] + 2 and w.ending_at(doc, a[0], "place")]
             agents = inversion.envoy_host(doc, posts, envoy, cl_hi, w)
+            # "pemerintah juga memanggil duta besar Prancis untuk Aljazair", "the government
+            # summoned the French ambassador to Algeria": a government no one names summons an
+            # envoy of a named state posted to another, the host (a president no registry codes
+            # may be calling his own envoy home: "Presiden ... memanggil Duta Besar RI untuk Australia")
+            unnamed = any(w.ending_at(doc, x, "unnamed_governments", sent.lo) for x in range(max(sent.lo, i - 3), i + 1))
+            if not agents and unnamed:
+                states = [a for a in sent.mentions if envoy[1] <= a[0] <= envoy[1] + 2 and coded(a[2])
+                          and a[2].kind == "state" and not a[2].envoy]
+                agents = inversion.envoy_host(doc, states, envoy, cl_hi, w)
+            if not agents and unnamed:
+                # (in Indonesian the envoy's mention takes his posting in: "duta besar Prancis untuk Aljazair")
+                at = doc.char_span(envoy[2].start, envoy[2].end, alignment_mode="expand")
+                for k in range(at.start + 1, at.end - 1) if at is not None else ():
+                    n = w.at(doc, k, "envoy_posted", k, at.end)
+                    host = state_named(doc, k + n, min(at.end, k + n + 4)) if n else None
+                    if host is not None and host.code != envoy[2].code:
+                        agents = [host]
+                        break
     if not agents:
         return None
     if passive:
