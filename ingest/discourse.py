@@ -286,7 +286,9 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published:
             aimed = [m for m, o in enumerate(events) if m != n and {t.code for t in o.targets} & codes
                      and o.type in _AIMED_AT
                      and o.sentence[0] <= e.sentence[0]]
-            acc = [m for m in aimed if events[m].type == DY.Accusation] or aimed[-1:]
+            # the nearest accusation told before it ("AS juga menuding Korut ... . Korut juga membantah
+            # ...": the last one, not the story's first)
+            acc = [m for m in aimed if events[m].type == DY.Accusation][-1:] or aimed[-1:]
             if not acc:  # news leads with the denial and tells the accusation after it (only an
                 # accusation: a later complaint or demand is as often another matter)
                 acc = [m for m, o in enumerate(events) if o.type == DY.Accusation and o.sentence[0] > e.sentence[0]
