@@ -442,7 +442,8 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
                 return None  # "menolak pertemuan dengan Rusia", "pertemuan di Jakarta": no pair met
             # "pertemuan keduanya", "talks between envoys of the two countries": the story's pair
             agents = roles.with_conjuncts(sent, after[0]) if after else roles.group_ref(doc, sent, i, min(rel, j + 7), w)
-            if after and len({a.code for a in agents}) < 2 and w.ending_at(doc, j, "between", i):
+            # (a bare meeting noun: "pertemuan Menlu RI, Retno Marsudi dengan Menlu Papua Nugini")
+            if after and len({a.code for a in agents}) < 2 and (w.ending_at(doc, j, "between", i) or trig.adjacent):
                 agents = roles.parties_listed(doc, sent, after[0], min(rel, cl_hi), w)
         visit_end = after[0][1] if after and trig.type == "Consultation" and not trig.pair else None
     else:
