@@ -601,7 +601,8 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     if date is None and coordinated:
         head = _first_verb(doc, sent, w, matcher)
         date = dating.event_date(doc, sent, head, w) if head is not None else None
-    status, claimants = factuality.status(doc, sent, i, cl_lo, agents, w, events, first, trig.nominal, framed)
+    status, claimants = factuality.status(doc, sent, i, cl_lo, agents, w, events, first, trig.nominal, framed,
+                                          deployment=trig.type == "TroopDeployment")
     if status == "hypothetical" and date is not None:  # a plan "in September" is the coming September
         date = next((m.ahead for _, _, m in sent.times if m.value is date and m.ahead is not None), date)
     place = dating.place_after(doc, j, cl_hi, w) if trig.type in ("Summons", "Consultation", "Agreement") else None

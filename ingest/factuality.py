@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from ingest import clauses
 from ingest.actors import ActorMention
 from ingest.clauses import Words
-from ingest.roles import Sent, agents_left, coded
+from ingest.roles import Sent, agents_left, coded, inside_quote, quoted_speaker
 
 __all__ = ["frame", "status"]
 
@@ -98,9 +98,10 @@ def _anonymous_source(doc: Doc, sent: Sent, i: int, w: Words) -> bool:
 
 def status(doc: Doc, sent: Sent, i: int, cl_lo: int, agents: list[ActorMention], w: Words,
            events: list[Any], first: int, nominal: bool,
-           found: tuple[int, list[ActorMention]] | None = None) -> tuple[str, list[ActorMention]]:
+           found: tuple[int, list[ActorMention]] | None = None, deployment: bool = False) -> tuple[str, list[ActorMention]]:
     """Status and claimants of the trigger at token i (``events[first:]`` are this sentence's so far;
-    ``found`` is ``frame(...)`` when the caller has it already)."""
+    ``found`` is ``frame(...)`` when the caller has it already; ``deployment``: the trigger is a
+    troop deployment's)."""
     statuses = ["reported"]
     claimants: list[ActorMention] = []
     if found is None:
@@ -128,6 +129,14 @@ def status(doc: Doc, sent: Sent, i: int, cl_lo: int, agents: list[ActorMention],
         # else "held a meeting in Lima ..., according to the (Korean) ministry": a party's own account
     elif _anonymous_source(doc, sent, i, w) or _trailing_according(doc, sent, i, w):
         statuses.append("unconfirmed")  # hearsay with no claimant to name
+    elif deployment and inside_quote(doc, sent, i) and (
+            who := quoted_speaker(doc, sent, i, w) or (list(sent.previous)[:1] if doc[sent.lo].text in ('"', "“") else [])):
+        # '"The deployment of Serbian troops along the border is a threat," Kosovo said', or a
+        # quote paragraph of its own after the speaker's: another state's troops in a speaker's
+        # words are that speaker's claim
+        if not ({c.code for c in who} <= codes):
+            statuses.append("alleged")
+            claimants = who
     elif nominal:
         prev = [e for e in events[first:] if e.trigger[0] < doc[i].idx]
         if prev and not ({a.code for a in prev[-1].agents} <= codes):

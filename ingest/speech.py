@@ -218,7 +218,9 @@ def _wrongdoer(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | None], w: W
         if words == "wrongdoing" and any(w.at(doc, y, "claim_nouns", k + 1, x) for y in range(k + 1, x)):
             return None  # "objected to Pakistan's accusation that Indian troops violated ...": another's charge
         cands = [a for a in sent.mentions if k < a[0] < hi and coded(a[2]) and a[2].kind in ("state", "organization", "person")
-                 and a[2].code not in own and not (roles.locative(doc, a[0], w) and a[0] - 1 > k) and not roles.private(doc, a, w)]
+                 and a[2].code not in own and not (roles.locative(doc, a[0], w) and a[0] - 1 > k) and not roles.private(doc, a, w)
+                 # not a name that only says which border ("a deployment along the Kosovo border")
+                 and not (a[1] < hi and w.at(doc, a[1], "border_nouns", a[1], hi))]
         by = [] if near is not None else [a for a in cands if x + n <= a[0] <= x + n + 4 and
                                          any(w.at(doc, y, "passive_by", x + n, a[0]) for y in range(x + n, a[0]))]
         before = [a for a in cands if a[1] <= x and (near is None or x - a[1] <= near)]
