@@ -565,7 +565,8 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         targets = _speaker_territory(doc, sent, i, j, cl_hi, agents, w)
     # troops named before the verb ("Malaysian troops arrived") count as the object after it
     moved = obj_end if obj_end > j else (j if owners else None)
-    if trig.type == "TroopDeployment" and not targets and not named_target and moved is not None:
+    if trig.type == "TroopDeployment" and not targets and not named_target and moved is not None \
+            and not _own_ground(doc, sent, j, cl_hi, codes, w):
         somewhere = _sent_somewhere(doc, moved, cl_hi, w)
         anaphor = _country_anaphor(doc, moved, cl_hi, w)
         if not somewhere or anaphor or _named_place(doc, moved, cl_hi, w):
@@ -664,6 +665,18 @@ def _past_time(doc: Doc, sent: Sent, k: int, w: Words) -> int:
                                                                           and roles.is_time(sent, x + 1))):
         x += 1
     return x if x > k and roles.is_time(sent, x - 1) or (x > k and doc[x - 1].text == ",") else k
+
+
+def _own_ground(doc: Doc, sent: Sent, j: int, cl_hi: int, codes: set[str | None], w: Words) -> bool:
+    """The clause says the troops are on their own state's ground ("its forces were deployed only on
+    Rwandan soil", "di wilayah Rwanda"): they went nowhere the story's other troops went."""
+    for a in sent.mentions:
+        if j <= a[0] < cl_hi and a[2].code in codes and (
+                w.ending_at(doc, a[0], "ground_preps", j)
+                or (w.ending_at(doc, a[0], "own_ground_words", j) and w.ending_at(doc, a[0] - w.ending_at(doc, a[0], "own_ground_words", j), "ground_preps", j))
+                or (a[1] < cl_hi and w.at(doc, a[1], "own_ground_words", a[1], cl_hi))):
+            return True
+    return False
 
 
 def _speaker_territory(doc: Doc, sent: Sent, i: int, j: int, cl_hi: int, agents: list[ActorMention],
