@@ -506,9 +506,8 @@ class Store:
             return BulkResult(quads=len(self._ox), events=self.rebuild_derived())
         self._add_actor_codes(summariser)
         self._add_place_names(summariser)
-        summaries = summariser.summaries()
-        self._bulk_extend(summary.quads(summaries, derived))
-        return BulkResult(quads=len(self._ox), events=len(summaries))
+        events = self._write_summaries(summariser, derived)
+        return BulkResult(quads=len(self._ox), events=events)
 
     def _bulk_extend(self, quads_in: Iterator[ox.Quad]) -> None:
         # in slices: pyoxigraph's bulk loader holds what one call brings in memory (~0.6 KB a
@@ -521,30 +520,43 @@ class Store:
         return sum(1 for g in (ONTOLOGY_GRAPH, ACTORS_GRAPH)
                    for _ in self._ox.quads_for_pattern(None, None, None, ox.NamedNode(str(g))))
 
-    def _summarise_all(self) -> dict[summary.Term, list[tuple[ox.NamedNode, summary.Term]]]:
+    def _write_summaries(self, summariser: summary.Summariser, derived: ox.NamedNode) -> int:
+        """Write every event's summary with the bulk writer, one event at a time as they are
+        computed (never all of them at once: 1.3 GB at a million events); returns the events."""
+        events = 0
+
+        def counted() -> Iterator[tuple[summary.Term, list[tuple[ox.NamedNode, summary.Term]]]]:
+            nonlocal events
+            for item in summariser.each_summary():
+                events += 1
+                yield item
+
+        self._bulk_extend(summary.quads(counted(), derived))
+        return events
+
+    def _summariser_of_all(self) -> summary.Summariser:
         derived = ox.NamedNode(str(DERIVED_GRAPH))
         summariser = summary.Summariser()
         for p in summary.INPUTS:
             for q in self._ox.quads_for_pattern(None, p, None):
                 if q.graph_name != derived:
                     summariser.add(q.subject, p, q.object)
-        return summariser.summaries()
+        return summariser
 
     def rebuild_derived(self) -> int:
         """Recompute ``dyg:derived`` for every event in one pass, with the bulk writer (after a
         bulk load). Returns the number of events summarised."""
         d = ox.NamedNode(str(DERIVED_GRAPH))
-        summaries = self._summarise_all()
+        summariser = self._summariser_of_all()
         if any(True for _ in self._ox.quads_for_pattern(None, None, None, d)):
             self._ox.remove_graph(d)
-        self._bulk_extend(summary.quads(summaries, d))
-        return len(summaries)
+        return self._write_summaries(summariser, d)
 
     def refresh_derived(self) -> int:
         """Bring ``dyg:derived`` up to date for every event in one transaction (after the actor
         registry changed, which may change any event's codes). Returns the quads changed."""
         d = ox.NamedNode(str(DERIVED_GRAPH))
-        wanted = set(summary.quads(self._summarise_all(), d))
+        wanted = set(summary.quads(self._summariser_of_all().each_summary(), d))
         have = set(self._ox.quads_for_pattern(None, None, None, d))
         parts = []
         if have - wanted:

@@ -62,7 +62,7 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 class Summariser:
-    """Collects the quads summaries are made of; :meth:`summary` gives an event's summary."""
+    """Collects the quads summaries are made of; :meth:`each_summary` gives every event's summary."""
 
     def __init__(self) -> None:
         self.report_event: dict[Term, Term] = {}
@@ -140,14 +140,20 @@ class Summariser:
 
     def summaries(self) -> dict[Term, list[tuple[ox.NamedNode, Term]]]:
         """Every event's summary: (predicate, object) pairs. Events with no report have none."""
+        return dict(self.each_summary())
+
+    def each_summary(self) -> Iterator[tuple[Term, list[tuple[ox.NamedNode, Term]]]]:
+        """:meth:`summaries` one event at a time, for a caller that writes them as they come (a
+        bulk load: a million events' summaries at once would be 1.3 GB)."""
         by_event: dict[Term, list[Term]] = {}
         for report, event in self.report_event.items():
             by_event.setdefault(event, []).append(report)
-        # memoised per summaries() call: actors and counts repeat across events (a few actors
-        # take part in most events), and this runs once per event of a bulk load
+        # memoised per call: actors and counts repeat across events (a few actors take part in
+        # most events), and this runs once per event of a bulk load
         codes: dict[Term, list[Term]] = {}
         counts: dict[int, ox.Literal] = {}
-        return {event: self._summary(event, reports, codes, counts) for event, reports in by_event.items()}
+        for event, reports in by_event.items():
+            yield event, self._summary(event, reports, codes, counts)
 
     def _summary(self, event: Term, reports: list[Term], codes: dict[Term, list[Term]],
                  counts: dict[int, ox.Literal]) -> list[tuple[ox.NamedNode, Term]]:
@@ -220,8 +226,9 @@ def _english_or_untagged(language: str | None) -> bool:
     return not language or language.lower() == "en" or language.lower().startswith("en-")
 
 
-def quads(summaries: dict[Term, list[tuple[ox.NamedNode, Term]]], graph: ox.NamedNode) -> Iterator[ox.Quad]:
-    for event, pairs in summaries.items():
+def quads(summaries: Iterable[tuple[Term, list[tuple[ox.NamedNode, Term]]]], graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    """The quads of (event, summary) pairs (``summaries().items()``, or ``each_summary()``)."""
+    for event, pairs in summaries:
         for p, o in pairs:
             yield ox.Quad(event, p, o, graph)
 
