@@ -433,7 +433,7 @@ class Store:
 
     def _add_place_names(self, summariser: summary.Summariser) -> None:
         """Give ``summariser`` what the store says of the codes and names of its events' places."""
-        for place in {x for places in summariser.places.values() for x in places}:
+        for place in summariser.all_places():
             for p in (summary.CODE, summary.LABEL):
                 for q in self._ox.quads_for_pattern(place, p, None):
                     summariser.add(place, p, q.object)

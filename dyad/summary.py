@@ -32,7 +32,7 @@ An event's summary:
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Iterable, Iterator
+from typing import Collection, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDFS, XSD
@@ -59,54 +59,70 @@ _INTEGER = _N(str(XSD.integer))
 _REPORTED = _N(str(DY.Reported))
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
+#: what a table of several terms per key holds: one term, or a set of two or more
+Held = Term | set[Term]
 
 
 class Summariser:
-    """Collects the quads summaries are made of; :meth:`each_summary` gives every event's summary."""
+    """Collects the quads summaries are made of; :meth:`each_summary` gives every event's summary.
+
+    Its tables are most of a bulk load's memory (a million events: a few million entries), so
+    they hold as little as they can: every term kept is one object, whichever quad brought it
+    (:meth:`_keep`; the parser makes a new object per occurrence, and a report would otherwise be
+    held by three, an event by five); a role, code or place held once is the term itself, a set
+    only from the second (:func:`terms_of` reads either). A million sets of one would be 0.2 GB.
+    """
 
     def __init__(self) -> None:
+        self._terms: dict[Term, Term] = {}
         self.report_event: dict[Term, Term] = {}
         self.report_status: dict[Term, Term] = {}
         self.report_source: dict[Term, Term] = {}
         self.issued: dict[Term, str] = {}
-        self.agents: dict[Term, set[Term]] = {}
-        self.targets: dict[Term, set[Term]] = {}
-        self.codes: dict[Term, set[Term]] = {}
-        self.acts_for: dict[Term, set[Term]] = {}
-        self.places: dict[Term, set[Term]] = {}
+        self.agents: dict[Term, Held] = {}
+        self.targets: dict[Term, Held] = {}
+        self.codes: dict[Term, Held] = {}
+        self.acts_for: dict[Term, Held] = {}
+        self.places: dict[Term, Held] = {}
         #: English or untagged names (the others never name a place in a summary)
         self.labels: dict[Term, set[str]] = {}
         #: an event's calendar years: first and last (of its earliest start and latest end)
         self.first_year: dict[Term, int] = {}
         self.last_year: dict[Term, int] = {}
+        self._years: dict[str, int | None] = {}
         self._utc: dict[str, str] = {}
+
+    def _keep(self, term: Term) -> Term:
+        """The one object this summariser holds for ``term``."""
+        return self._terms.setdefault(term, term)
 
     def add(self, s: Term, p: ox.NamedNode, o: Term) -> None:
         """Take one statement (any predicate; the ones summaries do not use are ignored)."""
         if p not in INPUTS:
             return
+        s = self._keep(s)
         if p == REPORT_OF:
-            self.report_event[s] = o
+            self.report_event[s] = self._keep(o)
         elif p == STATUS:
             held = self.report_status.get(s)
             if held is None or RANK.get(o, 99) < RANK.get(held, 99):
-                self.report_status[s] = o
+                self.report_status[s] = self._keep(o)
         elif p == SOURCE:
-            self.report_source[s] = o
+            self.report_source[s] = self._keep(o)
         elif p == ISSUED:
             self.issued[s] = o.value
         elif p == AGENT:
-            self.agents.setdefault(s, set()).add(o)
+            _hold(self.agents, s, self._keep(o))
         elif p == TARGET:
-            self.targets.setdefault(s, set()).add(o)
+            _hold(self.targets, s, self._keep(o))
         elif p == CODE:
-            self.codes.setdefault(s, set()).add(o)
+            _hold(self.codes, s, self._keep(o))
         elif p == ACTS_FOR:
-            self.acts_for.setdefault(s, set()).add(o)
+            _hold(self.acts_for, s, self._keep(o))
         elif p == PLACE:
-            self.places.setdefault(s, set()).add(o)
+            _hold(self.places, s, self._keep(o))
         elif p == START or p == END:
-            year = _year(o.value)
+            year = self._year(o.value)
             if year is None:
                 return
             if p == START:
@@ -123,8 +139,12 @@ class Summariser:
 
     def actors(self) -> set[Term]:
         """Every actor the events' roles name, and whom they act for (whose codes count)."""
-        named = {a for roles in (self.agents, self.targets) for actors in roles.values() for a in actors}
-        return named | {x for a in named for x in self.acts_for.get(a, ())}
+        named = {a for roles in (self.agents, self.targets) for held in roles.values() for a in terms_of(held)}
+        return named | {x for a in named for x in terms_of(self.acts_for.get(a))}
+
+    def all_places(self) -> set[Term]:
+        """Every place the events name."""
+        return {x for held in self.places.values() for x in terms_of(held)}
 
     def events(self) -> set[Term]:
         """The events at least one report is about."""
@@ -133,10 +153,10 @@ class Summariser:
     def code_of(self, actor: Term) -> set[Term]:
         """An actor's own codes, else the codes of those it acts for (``dy:code|dy:actsFor/dy:code``
         as the queries once followed it, with the actor's own code first, as COALESCE did)."""
-        own = self.codes.get(actor)
+        own = terms_of(self.codes.get(actor))
         if own:
-            return own
-        return {c for x in self.acts_for.get(actor, ()) for c in self.codes.get(x, ())}
+            return set(own)
+        return {c for x in terms_of(self.acts_for.get(actor)) for c in terms_of(self.codes.get(x))}
 
     def summaries(self) -> dict[Term, list[tuple[ox.NamedNode, Term]]]:
         """Every event's summary: (predicate, object) pairs. Events with no report have none."""
@@ -145,17 +165,17 @@ class Summariser:
     def each_summary(self) -> Iterator[tuple[Term, list[tuple[ox.NamedNode, Term]]]]:
         """:meth:`summaries` one event at a time, for a caller that writes them as they come (a
         bulk load: a million events' summaries at once would be 1.3 GB)."""
-        by_event: dict[Term, list[Term]] = {}
+        by_event: dict[Term, Held] = {}
         for report, event in self.report_event.items():
-            by_event.setdefault(event, []).append(report)
+            _hold(by_event, event, report)
         # memoised per call: actors and counts repeat across events (a few actors take part in
         # most events), and this runs once per event of a bulk load
         codes: dict[Term, list[Term]] = {}
         counts: dict[int, ox.Literal] = {}
         for event, reports in by_event.items():
-            yield event, self._summary(event, reports, codes, counts)
+            yield event, self._summary(event, terms_of(reports), codes, counts)
 
-    def _summary(self, event: Term, reports: list[Term], codes: dict[Term, list[Term]],
+    def _summary(self, event: Term, reports: Collection[Term], codes: dict[Term, list[Term]],
                  counts: dict[int, ox.Literal]) -> list[tuple[ox.NamedNode, Term]]:
         out: list[tuple[ox.NamedNode, Term]] = []
         statuses = [self.report_status[r] for r in reports if r in self.report_status]
@@ -173,7 +193,7 @@ class Summariser:
             out.append((FIRST_SOURCE, first))
         coded: set[str] = set()
         for role, code_p in ((self.agents, AGENT_CODE), (self.targets, TARGET_CODE)):
-            actors = role.get(event)
+            actors = terms_of(role.get(event))
             if not actors:
                 continue
             found: set[Term] = set()
@@ -197,8 +217,10 @@ class Summariser:
 
     def place_name(self, event: Term) -> str | None:
         """Where ``event`` happened, as one string: per place its code, else its names; the least."""
-        names = [n for place in self.places.get(event, ())
-                 for n in ([c.value for c in self.codes[place]] if self.codes.get(place) else self.labels.get(place, ()))]
+        names: list[str] = []
+        for place in terms_of(self.places.get(event)):
+            codes = terms_of(self.codes.get(place))
+            names.extend([c.value for c in codes] if codes else self.labels.get(place, ()))
         return min(names) if names else None
 
     def _when(self, source: Term) -> str:
@@ -208,6 +230,30 @@ class Summariser:
         if stamp not in self._utc:
             self._utc[stamp] = utc(stamp)
         return self._utc[stamp]
+
+    def _year(self, day: str) -> int | None:
+        # memoised: one int object per date (a new one per event would be 28 bytes each)
+        if day not in self._years:
+            self._years[day] = _year(day)
+        return self._years[day]
+
+
+def _hold(table: dict[Term, Held], key: Term, value: Term) -> None:
+    """Add ``value`` to what ``table`` holds for ``key``: the term itself, a set from the second."""
+    held = table.get(key)
+    if held is None:
+        table[key] = value
+    elif isinstance(held, set):
+        held.add(value)
+    elif held != value:
+        table[key] = {held, value}
+
+
+def terms_of(held: Held | None) -> Collection[Term]:
+    """What a :class:`Summariser` table holds for a key, as a collection (empty when nothing)."""
+    if held is None:
+        return ()
+    return held if isinstance(held, set) else (held,)
 
 
 def actor_year_key(code: str, year: int) -> str:
