@@ -664,7 +664,7 @@ def _past_time(doc: Doc, sent: Sent, k: int, w: Words) -> int:
     while x < sent.hi and (roles.is_time(sent, x) or doc[x].text == "," or (w.at(doc, x, "time_preps", x, sent.hi)
                                                                           and roles.is_time(sent, x + 1))):
         x += 1
-    return x if x > k and roles.is_time(sent, x - 1) or (x > k and doc[x - 1].text == ",") else k
+    return x
 
 
 def _own_ground(doc: Doc, sent: Sent, j: int, cl_hi: int, codes: set[str | None], w: Words) -> bool:
@@ -682,7 +682,9 @@ def _own_ground(doc: Doc, sent: Sent, j: int, cl_hi: int, codes: set[str | None]
 def _speaker_territory(doc: Doc, sent: Sent, i: int, j: int, cl_hi: int, agents: list[ActorMention],
                        w: Words) -> list[ActorMention]:
     """"Costa Rica accused Nicaragua of sending troops into its territory", "Guyana said Venezuelan
-    jets entered its airspace": the territory a pronoun owns is the accuser's or the speaker's."""
+    troops entered its territory": the territory a pronoun owns is the accuser's or the speaker's
+    (``speaker_territory`` leaves airspace out: an overflight is told as a violation, not a
+    deployment)."""
     if not any(w.at(doc, k, "speaker_territory", j, cl_hi) for k in range(j, cl_hi)):
         return []
     framed = factuality.frame(doc, sent, i, w)
