@@ -138,8 +138,9 @@ def _reference_times(events: list[Any], scenes: list[SentenceInfo], published: A
     # the rest of the lead's paragraphs: an Indonesian lead often dates the act in an attribution
     # further on ("..., kata Retno dalam keterangan resmi, Senin (4/9/2017)"); only a sentence on
     # one of the act's own parties dates it
+    lead_paragraphs = {scenes[m].paragraph for m in lead}
     lead_rest = [n for n, s in enumerate(scenes) if n not in lead and s.subject is not None
-                 and s.paragraph in {scenes[m].paragraph for m in lead}]
+                 and s.paragraph in lead_paragraphs]
     for e in events:
         if e.date is not None or e.status == "hypothetical" or e.sentence[0] not in index or (
                 e.type == DY.TroopDeployment and e.status != "reported"):

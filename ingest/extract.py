@@ -671,10 +671,11 @@ def _own_ground(doc: Doc, sent: Sent, j: int, cl_hi: int, codes: set[str | None]
     """The clause says the troops are on their own state's ground ("its forces were deployed only on
     Rwandan soil", "di wilayah Rwanda"): they went nowhere the story's other troops went."""
     for a in sent.mentions:
-        if j <= a[0] < cl_hi and a[2].code in codes and (
-                w.ending_at(doc, a[0], "ground_preps", j)
-                or (w.ending_at(doc, a[0], "own_ground_words", j) and w.ending_at(doc, a[0] - w.ending_at(doc, a[0], "own_ground_words", j), "ground_preps", j))
-                or (a[1] < cl_hi and w.at(doc, a[1], "own_ground_words", a[1], cl_hi))):
+        if not (j <= a[0] < cl_hi and a[2].code in codes):
+            continue
+        # "in Rwanda", "di wilayah Rwanda" (the preposition before a ground word), "on Rwandan soil"
+        ground = w.ending_at(doc, a[0], "own_ground_words", j)
+        if w.ending_at(doc, a[0] - ground, "ground_preps", j) or (a[1] < cl_hi and w.at(doc, a[1], "own_ground_words", a[1], cl_hi)):
             return True
     return False
 

@@ -32,7 +32,7 @@ from spacy.tokens import Doc
 
 from ingest.actors import ActorMention
 from ingest.clauses import Words
-from ingest.roles import Sent, agents_left, coded, envoys_listed, group_ref, is_time, locative, with_conjuncts
+from ingest.roles import Sent, coded, envoys_listed, framing_speaker, group_ref, is_time, locative, with_conjuncts
 
 __all__ = ["envoy_host", "passive_parties", "passive_summons", "relative_denial", "story_destination", "troops_before", "unowned_arrival"]
 
@@ -167,12 +167,7 @@ def _speaker_owner(doc: Doc, sent: Sent, s: int, e: int, w: Words) -> list[Actor
     n = w.ending_at(doc, s, "speaker_owners", sent.lo)
     if not n and not w.at(doc, e, "speaker_owners_after", e, sent.hi):
         return []
-    k = s - n
-    for x in range(k - 1, sent.lo - 1, -1):
-        if (w.at(doc, x, "speech", sent.lo, k) or w.at(doc, x, "denial_frames", sent.lo, k)) \
-                and not (x > sent.lo and doc[x - 1].text in (",", '"', "”")):
-            return agents_left(doc, sent, x, sent.lo, w)
-    return []
+    return framing_speaker(doc, sent, s - n, w) or []
 
 
 def _possessor(doc: Doc, sent: Sent, s: int, lo: int, w: Words) -> list[tuple[int, int, ActorMention]]:

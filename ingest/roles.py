@@ -338,6 +338,17 @@ def fronted_subject(doc: Doc, sent: Sent, i: int, w: Words) -> list[ActorMention
     return with_conjuncts(sent, first) if first is not None else []
 
 
+def framing_speaker(doc: Doc, sent: Sent, k: int, w: Words) -> list[ActorMention] | None:
+    """Who speaks the verb of saying or denying nearest before token k ("The ministry said it ...",
+    "Venezuela denied that its troops ..."), the subject before it; None when no such verb stands
+    before k (one after a comma or a quote ends a quote's attribution, not a frame)."""
+    for x in range(k - 1, sent.lo - 1, -1):
+        if (w.at(doc, x, "speech", sent.lo, k) or w.at(doc, x, "denial_frames", sent.lo, k)) \
+                and not (x > sent.lo and doc[x - 1].text in (",", '"', "”")):
+            return agents_left(doc, sent, x, sent.lo, w)
+    return None
+
+
 def pronoun_subject(doc: Doc, sent: Sent, i: int, w: Words, *, mutual: bool = False) -> list[ActorMention]:
     """"Dia mendesak Filipina ...", "He urged ...": a pronoun right before the verb stands for the
     actor the story last named acting (in an earlier sentence). Of an act done together (mutual:
@@ -350,9 +361,9 @@ def pronoun_subject(doc: Doc, sent: Sent, i: int, w: Words, *, mutual: bool = Fa
         return []
     # "The ministry said it had summoned ...", "denied that it had sent troops": after a verb of
     # saying or denying, the pronoun is the speaker
-    for x in range(k - 1, sent.lo - 1, -1):
-        if (w.at(doc, x, "speech", sent.lo, k) or w.at(doc, x, "denial_frames", sent.lo, k)) and not (x > sent.lo and doc[x - 1].text in (",", '"', "”")):
-            return agents_left(doc, sent, x, sent.lo, w)
+    speaker = framing_speaker(doc, sent, k, w)
+    if speaker is not None:
+        return speaker
     if mutual and w.at(doc, k, "plural_pronouns", k, i) == 1 and not any(a[1] == k for a in sent.mentions):
         return list(sent.pair)
     return list(sent.previous) if personal else []
