@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -38,6 +39,8 @@ Triple = tuple[Node, Node, Node]
 
 _SUMMARY_INPUTS = {URIRef(p.value) for p in summary.INPUTS}
 _BULK_SLICE = 250_000
+# The files RocksDB writes in a store's directory; only these may be there before CURRENT is.
+_ROCKSDB_FILE = re.compile(r"(LOCK|IDENTITY|LOG(\.old\.\d+)?|CURRENT|\d+\.(log|sst|dbtmp)|(MANIFEST|OPTIONS)-\d+(\.dbtmp)?)")
 
 _OWN_GRAPHS = (ONTOLOGY_GRAPH, ACTORS_GRAPH, DERIVED_GRAPH, ENTITIES_GRAPH)
 
@@ -129,9 +132,16 @@ class Store:
         a live writer's lock makes that fail as "in use", as it should). A process that only
         ever reads while others write (a query worker) passes ``recover=False``: between two
         writers it would take the write lock, and a writer starting then would fail."""
+        if not (path / "CURRENT").exists():
+            # RocksDB writes CURRENT last when it creates a store; a directory without it is one
+            # whose creation was cut short (or was never begun), and holds no data yet.
+            strangers = sorted(f.name for f in path.iterdir() if not _ROCKSDB_FILE.fullmatch(f.name))
+            if strangers:
+                raise StoreError(f"not a Dyad store (it holds {strangers[0]!r}, and no store's CURRENT file)",
+                                 where=str(path))
         try:
             return ox.Store.read_only(str(path))
-        except RuntimeError:
+        except (RuntimeError, FileNotFoundError):
             ox.Store(str(path)).flush()
             return ox.Store.read_only(str(path))
 

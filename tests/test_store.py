@@ -117,6 +117,25 @@ def test_second_writer_gets_a_clear_message(store_dir: Path) -> None:
     assert p.stdout.strip() == "9", p.stderr
 
 
+# A store directory as a writer killed early leaves it: the files RocksDB had written by then.
+@pytest.mark.parametrize("files", [[], ["LOCK"], ["LOCK", "IDENTITY", "LOG"], ["LOCK", "IDENTITY", "MANIFEST-000001", "000001.dbtmp"]])
+def test_a_store_whose_creation_was_cut_short_opens_empty(tmp_path: Path, files: list[str]) -> None:
+    half = tmp_path / "half"
+    half.mkdir()
+    for name in files:
+        (half / name).write_bytes(b"")
+    assert Store(half, read_only=True).stats()["events"] == 0
+
+
+def test_a_directory_that_is_no_store_is_named_not_made_one(tmp_path: Path) -> None:
+    other = tmp_path / "papers"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(StoreError, match=r"papers.*not a Dyad store.*notes\.txt"):
+        Store(other, read_only=True)
+    assert sorted(f.name for f in other.iterdir()) == ["notes.txt"]
+
+
 def test_own_graphs_cannot_be_written_as_sources() -> None:
     store = Store(None)
     with pytest.raises(StoreError):
