@@ -299,6 +299,13 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published:
                     e.about = acc[:1]
                 if not e.targets and not e.media_claim:  # the media's reports are no state's claim
                     e.targets = [a for a in events[acc[0]].agents if a.code not in codes]
+    # no accusation told: the claim is the wronged state's ("denied any actions against Poland"),
+    # when the story has told that state acting (a state only talked about claims nothing); not of
+    # a deployment denied, whose state named is where the troops went
+    for n, e in enumerate(events):
+        if e.type == DY.Denial and not e.targets and e.wronged is not None and not e.about \
+                and any(e.wronged.code in {a.code for a in o.agents} for o in events):
+            e.targets = [e.wronged]
     _denials_told_twice(events)
     _reference_times(events, list(scenes), published)
     _statement_dates(events, list(scenes))

@@ -638,6 +638,8 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     ev.said_at = roles.attribution_time(doc, sent, i, clauses.clause_end(doc, i, sent.hi, w, commas=True, skip=sent.np_and), w) \
         if date is None else None
     ev.media_claim = trig.type == "Denial" and _object(doc, j, min(sent.hi, j + 3), tuple(w.sets.get("media_claims", ()))) is not None
+    if trig.type == "Denial" and not targets and not ev.media_claim:
+        ev.wronged = _wronged(doc, sent, j, sent.hi, codes, w)
     if extra is not None:
         extra.date = date
         return [extra, ev]
@@ -706,6 +708,19 @@ def _denied_own_move(doc: Doc, sent: Sent, i: int, j: int, trig: _Trigger, w: Wo
     return EventMention(DY.Denial, list(framed[1]), [], [], None, dating.event_date(doc, sent, k, w, speech=True),
                         "reported", [], None, None, (sent.start, sent.end),
                         (doc[k].idx, doc[k].idx + len(doc[k])), claim_ref=True)
+
+
+def _wronged(doc: Doc, sent: Sent, j: int, hi: int, codes: set[str | None], w: Words) -> ActorMention | None:
+    """The state a denied wrong was done to, named in what the denial denies (j, hi) as its victim
+    ("denied any actions against Poland") or right after a word of wrongdoing ("denied claims that
+    Kenya is interfering with Somalia's affairs"): a wrong denied is the wronged state's charge.
+    None when several states are so named."""
+    wrongs = [(x, n) for x in range(j, hi) if (n := w.at(doc, x, "wrongdoing", j, hi))]
+    named = {a[2].code: a[2] for a in sent.mentions if j < a[0] < hi and coded(a[2]) and a[2].code not in codes
+             and len(a[2].code or "") == 3 and a[2].kind in ("state", "organization", "person")
+             and not roles.locative(doc, a[0], w)
+             and (w.ending_at(doc, a[0], "victim_markers", j) or any(x + n <= a[0] <= x + n + 3 for x, n in wrongs))}
+    return next(iter(named.values())) if len(named) == 1 else None
 
 
 def _purpose(doc: Doc, sent: Sent, i: int, j: int, w: Words) -> bool:
