@@ -410,10 +410,15 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
             # summoned": else the ministry the envoy is told called to, between him and the verb
             organ = [a[2] for a in sent.mentions if envoy and envoy[0].end <= a[2].start and a[1] <= i and coded(a[2])
                      and a[2].kind == "organization" and not a[2].envoy and a[2].code != envoy[0].code][-1:]
+            called = [e for e in events if e.type == DY.Summons and e.status == "reported"]
             if told:
                 passive = (list(told[-1].agents), envoy)
             elif organ:
                 passive = (organ, envoy)
+            elif called and (listed := _envoys_named_after(doc, sent, j, w)):
+                # "Dubes yang dipanggil adalah Dubes Cina, Prancis, ...", "was summoned along with
+                # British and Dutch counterparts": the envoys of the summons told before, named now
+                passive = (list(called[-1].agents), listed)
             else:
                 return None
         agents = passive[0]
@@ -556,6 +561,8 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     targets = [t for t in targets if t.code not in codes]
     if trig.type == "Summons" and not targets:
         return None  # "Brazil summoned the ambassador" after Israel summoned Brazil's: its own envoy
+    if trig.type == "Demand" and named_target and not targets:
+        return None  # "Netanyahu memerintahkan kemlu untuk ...": an order to one's own side
     symmetric = trig.symmetric or (trig.type == "Consultation" and len(agents) > 1 and not targets)
     if trig.pair and len(agents) < 2:
         return None
@@ -708,6 +715,18 @@ def _denied_own_move(doc: Doc, sent: Sent, i: int, j: int, trig: _Trigger, w: Wo
     return EventMention(DY.Denial, list(framed[1]), [], [], None, dating.event_date(doc, sent, k, w, speech=True),
                         "reported", [], None, None, (sent.start, sent.end),
                         (doc[k].idx, doc[k].idx + len(doc[k])), claim_ref=True)
+
+
+def _envoys_named_after(doc: Doc, sent: Sent, j: int, w: Words) -> list[ActorMention]:
+    """The envoys or states a list names right after a passive summons whose envoy is not named
+    before it ("... were summoned were those of China, France and Japan", "dipanggil adalah Dubes
+    Cina, Prancis ...", "summoned along with British and Dutch counterparts")."""
+    n = w.at(doc, j, "envoys_listed_after", j, sent.hi)
+    if not n:
+        return []
+    first = next((a for a in sent.mentions if j + n <= a[0] <= j + n + 4 and coded(a[2])
+                  and (a[2].envoy or a[2].kind == "state")), None)
+    return roles.envoys_listed(sent, first) if first is not None else []
 
 
 def _wronged(doc: Doc, sent: Sent, j: int, hi: int, codes: set[str | None], w: Words) -> ActorMention | None:
