@@ -51,6 +51,15 @@ def event_date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None,
             if near is not None and near.precision == "day":
                 return near
         return first
+    # "will summon, on Thursday, November 21, the ambassador": a time set off by commas right after
+    # the verb is its own
+    comma = next((x for x in (i + 1, i + 2) if x < sent.hi and doc[x].text == ","), None)
+    if comma is not None:
+        k = comma + 1 + w.at(doc, comma + 1, "time_preps", comma + 1, sent.hi)
+        set_off = [m.value for a, b, m in sent.times if a in (comma + 1, k) and m.value is not None
+                   and b < sent.hi and doc[b].text == ","]
+        if set_off:
+            return set_off[0]
     if before:
         return max(before, key=lambda x: x[0])[1].value
     framed = roles.frame_date(doc, sent, i, w) if frame is None else None

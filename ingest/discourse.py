@@ -227,7 +227,20 @@ def _same(a: Any, b: Any) -> bool:
             and {x.code for x in a.targets} == {x.code for x in b.targets})
 
 
+def _headline_plans(events: list[Any], scenes: list[SentenceInfo]) -> None:
+    """A headline tells an announced act in the present, as it tells acts done ("Foreign ministry
+    summons Russian ambassador"); when the body tells that act only as a plan ("will summon, on
+    Thursday, ..."), the headline's is the plan."""
+    title = {s.start for s in scenes if s.paragraph < 0}
+    for e in events:
+        if e.sentence[0] in title and e.status == "reported":
+            body = [o for o in events if o.sentence[0] not in title and _same(o, e)]
+            if body and all(o.status == "hypothetical" for o in body):
+                e.status = "hypothetical"
+
+
 def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published: Any = None) -> None:  # type: ignore[assignment]
+    _headline_plans(events, list(scenes))
     _scene_dates(events, list(scenes))
     _summons_scene_targets(events, list(scenes))
     _denied_deployments(events)

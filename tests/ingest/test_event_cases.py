@@ -43,16 +43,19 @@ def test_event_case(case: dict) -> None:
     rows = [_row(e) for e in process(_article(case)).events]
     if not case["events"]:
         assert rows == [], rows
+
+    def fits(want: dict, row: dict) -> bool:
+        for k, v in want.items():
+            if k in ("agents", "targets"):
+                v = sorted(v)
+            elif k == "date" and v is not None:
+                v = str(v)
+            if row[k] != v:
+                return False
+        return True
+
     for want in case["events"]:
-        def fits(row: dict) -> bool:
-            for k, v in want.items():
-                if k in ("agents", "targets"):
-                    v = sorted(v)
-                elif k == "date" and v is not None:
-                    v = str(v)
-                if row[k] != v:
-                    return False
-            return True
-        assert any(fits(r) for r in rows), f"{want} not in {rows}"
-    if case.get("only"):  # the listed events and no others
+        assert any(fits(want, r) for r in rows), f"{want} not in {rows}"
+    if case.get("only"):  # the listed events and no others: as many rows, each one of those listed
         assert len(rows) == len(case["events"]), rows
+        assert all(any(fits(want, r) for want in case["events"]) for r in rows), rows
