@@ -370,6 +370,12 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     if obj_end > j:  # a quoted object ("lodged an \"emphatic protest\" against ...") does not end the clause
         cl_hi = max(cl_hi, clauses.clause_end(doc, obj_end if obj_end < sent.hi and doc[obj_end].text in '"”' else obj_end - 1,
                                               sent.hi, w, commas=False, skip=sent.np_and))
+    if j < sent.hi and cl_hi == j and doc[j].text in ('"', "“"):
+        # 'mengutuk "dalam istilah yang paling keras" tindakan ...', 'condemned "in the strongest
+        # terms" the ...': a short quoted phrase right after the verb is its adverbial
+        close = next((k for k in range(j + 1, min(sent.hi, j + 9)) if doc[k].text in ('"', "”")), None)
+        if close is not None and close + 1 < sent.hi and doc[close + 1].text not in (",", ".", ";", ":"):
+            cl_hi = clauses.clause_end(doc, close, sent.hi, w, commas=False, skip=sent.np_and)
     coordinated = False
     passive = None
     visit_end = None
@@ -477,6 +483,11 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         noun = doc[j - 1].lower_ in _matcher(doc.lang_)[2]
         agents = [] if conj else roles.agents_left(doc, sent, i, cl_lo, w, noun=noun)
         if agents and agents[0].text.lower() in {" ".join(p) for p in w.sets.get("first_person", ())}:
+            agents = []
+        if agents and all(a.envoy for a in agents) and _purpose(doc, sent, i, j, w) and \
+                any(w.at(doc, k, "summons_verbs", sent.lo, i) for k in range(sent.lo, i)):
+            # "Liu summoned Japanese Ambassador Kitera to express ...": the envoy called in is not
+            # who the summons' purpose is of (its summoner may be one the registry does not know)
             agents = []
         # a clause opened by a quote is the quote's speaker's (below); one after a quoted phrase
         # ('a "positive atmosphere" and agreed to') is the sentence's
