@@ -550,6 +550,14 @@ def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _Stat
                 s.j < len(doc) and doc[s.j].lower_ in g.get("possessive", ())):
             code, coded_iri = _coded(s, lx)
             end = s.j
+        elif s is not None and s.cat == "organ" and lx.registry.organs[s.key].kind == "embassy" \
+                and s.j + 1 < len(doc) and doc[s.j].lower_ in g.get("of", ()):
+            # "the Chargé d'Affaires of the Embassy of the United States": the embassy's state's envoy
+            e = s.j + 1 + (1 if doc[s.j + 1].lower_ in g.get("determiners", ()) else 0)
+            state_u = at.get(e)
+            if state_u is not None and state_u.cat in ("state", "adj"):
+                code, coded_iri = _coded(state_u, lx)
+                end = state_u.j
     role = lx.roles[title.key]
     envoy = role.envoy
     # "atase pertahanan Nobuhisa Goto di Kedutaan Besar Jepang", "attaché X at the Japanese embassy":

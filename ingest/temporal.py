@@ -16,7 +16,8 @@ back, a round count, the month it lands in); "di bulan Juni", "bulan lalu" a mon
   "depan"/"next" strictly after.
 - a month without a year is the most recent such month not after P's month ("lalu"/"last":
   strictly before; "depan"/"next": strictly after). A bare month also carries ``ahead``, this or the
-  next such month, which a planned event uses instead ("expected to sign ... in September").
+  next such month, which a planned event uses instead ("expected to sign ... in September");
+  a bare weekday likewise, this or the next such day ("will on Monday summon ...").
 - a day and month without a year take P's year, unless that lands more than a week after P,
   then the year before.
 - vague words ("sebelumnya", "earlier") give ``value=None, relative=True``.
@@ -358,7 +359,11 @@ def _joined_day(lx: _Lexicon, text: str, m: re.Match, kind: str, value: DateValu
 
 
 def _ahead(lx: _Lexicon, m: re.Match, kind: str, p: date | None, value: DateValue | None) -> DateValue | None:
-    """"in September" with no modifier, read as a plan's month: this month or the next such one."""
+    """"in September" or "on Monday" with no modifier, read as a plan's time: this month or day,
+    or the next such one ("will on Monday summon ..." in a Sunday story is the next day)."""
+    if kind == "weekday" and p is not None and not m["wd_b"] and not m["wd_a"]:
+        ahead = DateValue.day(p + timedelta(days=(lx.weekdays[m["wd"].lower()] - p.weekday()) % 7))
+        return ahead if ahead != value else None
     if kind != "month" or p is None or m["mo_b"] or m["mo_a"]:
         return None
     month = lx.months[(m["mo_m1"] or m["mo_m2"]).lower()]

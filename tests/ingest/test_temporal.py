@@ -45,3 +45,15 @@ def test_bare_month_ahead() -> None:
     assert (m.value.text, m.ahead.text) == ("2025-03", "2026-03")
     assert find_times("signed in July", "en", p)[0].ahead is None  # this month: both readings agree
     assert find_times("last September", "en", p)[0].ahead is None
+
+
+def test_bare_weekday_ahead() -> None:
+    """A bare weekday carries the coming such day too: "will on Monday summon" in a Sunday story."""
+    p = date(2018, 1, 14)  # a Sunday
+    (m,) = find_times("will on Monday summon the envoy", "en", p)
+    assert (m.value.text, m.ahead.text) == ("2018-01-08", "2018-01-15")
+    (m,) = find_times("akan memanggil dubes pada hari Rabu", "id", p)
+    assert (m.value.text, m.ahead.text) == ("2018-01-10", "2018-01-17")
+    assert find_times("on Sunday", "en", p)[0].ahead is None  # today: both readings agree
+    assert find_times("last Monday", "en", p)[0].ahead is None
+    assert find_times("next Monday", "en", p)[0].ahead is None
