@@ -465,6 +465,11 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         # apology" after "Israel summoned ... and declared ...": the participle is the nearest act's
         purpose = bool(main) and main[-1].type in (DY.Summons, DY.Consultation) \
             and main[-1].trigger[1] < doc[i].idx - 4 and _purpose(doc, sent, i, j, w)
+        # "summoned the Argentine ambassador demanding explanations": a participle right after the
+        # envoy a summons called in, with no comma, is still the summoner's act
+        adjunct = adjunct or (bool(main) and main[-1].type == DY.Summons and doc.lang_ == "en"
+                              and doc[i].lower_.endswith("ing")
+                              and any(m[1] == i and m[2].envoy for m in sent.mentions))
         if main and (adjunct or purpose):
             # of an act told in both directions (a call), the one told first
             agents = list(next(e for e in main if e.trigger == main[-1].trigger).agents)
