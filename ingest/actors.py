@@ -580,6 +580,13 @@ def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _Stat
         m = _mention(doc, k, end, p.iri, p.code, "person", envoy or _is_envoy_role(lx, p.post.role if p.post else ""))
         _remember_person(memory, m, p.key)
         return m, end
+    if code is None and not g.get("head_final") and (st := at.get(name_end)) is not None and st.cat in ("state", "adj") \
+            and all(doc[x].text[:1].isupper() for x in range(pos, name_end)) and name_end - pos == 1:
+        # "Menteri Informasi Kamboja": a portfolio no lexicon holds, then the state: that state's
+        # minister (a head-initial language names the state after the title)
+        code, coded_iri = _coded(st, lx)
+        end = st.j
+        name_end = pos
     if name_end > pos:
         name = doc[pos:name_end].text
         inferred = False

@@ -201,7 +201,8 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
         obj_end, troops, owners = j, None, None
         rel = inversion.relative_denial(doc, sent, i, w, events[first_in_sentence:]) if trig.type == "Denial" else None
         if rel is not None:  # "an accusation Belgrade dismissed as a fabrication": whatever follows the verb
-            events.append(EventMention(DY.Denial, *rel, [], None, None, "reported", [], None, None, (sent.start, sent.end),
+            claim = doc[clauses.clause_start(doc, sent.lo, i, w, commas=True):i].text.strip(" ,.") or None
+            events.append(EventMention(DY.Denial, *rel, [], claim, None, "reported", [], None, None, (sent.start, sent.end),
                                        (doc[i].idx, doc[j - 1].idx + len(doc[j - 1])), claim_ref=True))
             continue
         if trig.objects:
@@ -728,7 +729,8 @@ def _denied_own_move(doc: Doc, sent: Sent, i: int, j: int, trig: _Trigger, w: Wo
             {a.code for a in back[2]} != {a.code for a in framed[1]} or not w.at(doc, framed[0], "speech", sent.lo, i):
         return None
     k = framed[0]
-    return EventMention(DY.Denial, list(framed[1]), [], [], None, dating.event_date(doc, sent, k, w, speech=True),
+    said = doc[k + 1:clauses.clause_end(doc, i, sent.hi, w, commas=True)].text.strip(" ,.") or None
+    return EventMention(DY.Denial, list(framed[1]), [], [], said, dating.event_date(doc, sent, k, w, speech=True),
                         "reported", [], None, None, (sent.start, sent.end),
                         (doc[k].idx, doc[k].idx + len(doc[k])), claim_ref=True)
 

@@ -114,6 +114,10 @@ def _emit(g: Graph, article: Any, src: URIRef, events: list[EventMention], roles
     agents, targets = roles[node.members[0]]
     about = _about_iris(node, events, node_of)
     candidate = event_iri(first.type, agents, targets, about, node.date, src, first.sentence[0])
+    if candidate in claimed and node.date is None:
+        # two undated events of one sentence ("met ... and agreed to meet again"): one held, one
+        # planned; the second is named by its trigger's offset, not merged into the first
+        candidate = event_iri(first.type, agents, targets, about, None, src, first.trigger[0])
     # what it is about does not split an event: each article mints its own node for the
     # deployment a summons protests (dyad.identity)
     candidates = known(first.type, agents, targets) if known else []

@@ -62,7 +62,11 @@ def speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], firs
             # "said the reports were baseless", "menyebut kabar itu tidak benar": a claim said to be
             # false is denied (what it claims is no accusation of the speaker's); its target is
             # whose claim it is, when the sentence says
-            events.append(EventMention(DY.Denial, speaker, denied, [], None, date, "reported", [],
+            # what it denies is the complement (a denial names its topic when it is no event); a
+            # claim called false that is no one's and answers no accusation is too weak to keep
+            # (it has no topic then, and validation leaves it out unless an accusation is linked)
+            topic = doc[last + 1:nxt].text.strip(" ,.") or None if denied else None
+            events.append(EventMention(DY.Denial, speaker, denied, [], topic, date, "reported", [],
                                        None, None, (sent.start, sent.end), trig, claim_ref=not denied))
         elif alleged:
             e = events[alleged[0]]
@@ -194,6 +198,8 @@ def _claim_called_false(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | No
                 # whose claim: named just before the noun ("Washington's claims", "the US
                 # accusations") or just after it ("claims by the US", "tuduhan AS", "laporan dari X")
                 after = x + n + w.at(doc, x + n, "claim_by", x + n, y)
+                # "tuduhan intimidasi Manila": the wrong charged may stand between the noun and its owner
+                after += w.at(doc, after, "wrongdoing", after, y) if doc.lang_ == "id" else 0
                 owners = [a[2] for a in sent.mentions if coded(a[2]) and a[2].code not in own
                           and a[2].kind in ("state", "organization", "person") and not roles.private(doc, a, w)
                           and (x - 3 <= a[0] < x or a[0] == after or a[0] == after + 1 and doc[after].lower_ == "the")]

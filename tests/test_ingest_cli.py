@@ -78,6 +78,21 @@ def test_json_lines_stdin_and_flags(dyad, store_dir: Path, tmp_path: Path) -> No
     assert [(r["target_code"], r["date"]) for r in rows] == [("AUS", "2025-06-02")]
 
 
+@pytest.mark.parametrize("lang,text", [
+    # a claim called false in a speech verb's complement: the denial names what it denies as its topic
+    ("id", "Duta besar China mengatakan tuduhan intimidasi Manila adalah gosip berlebihan."),
+    # a state saying its own troops did not go somewhere
+    ("en", "Nicaragua said its troops have not entered Costa Rican territory."),
+])
+def test_denials_told_without_a_denial_verb_are_stored(dyad, store_dir: Path, lang: str, text: str) -> None:
+    """Every denial the extractor finds passes validation: none is left out for want of a topic."""
+    ran = dyad("ingest", "-", "--published", "2011-06-10", "--lang", lang, store=store_dir, stdin=text)
+    assert ran.code == 0, ran.err
+    assert "left out" not in ran.err, ran.err
+    rows = _rows(dyad, store_dir, "type=Denial", "status=any")
+    assert len(rows) == 1, rows
+
+
 def test_no_publication_date_warns_and_leaves_relative_dates(dyad, store_dir: Path, tmp_path: Path) -> None:
     f = tmp_path / "undated.txt"
     f.write_text("Japan's foreign ministry summoned the Chinese ambassador on Monday.", encoding="utf-8")

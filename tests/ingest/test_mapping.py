@@ -58,3 +58,18 @@ def test_dedupe_against_known() -> None:
     assert _summons(g) == [stored]
     assert (stored, DY.date, None) not in g  # only the core triples as stored, plus the report
     assert list(g.subjects(DY.reportOf, stored))
+
+
+def test_two_undated_events_of_one_sentence_stay_two() -> None:
+    """A meeting told as planned and one told as held, both undated, in one sentence, are two
+    events, each with one report of one status (they once shared an IRI and failed validation)."""
+    from ingest.article import Metadata, read_text
+
+    text = ("Colombia accused Venezuela of sheltering rebels. "
+            "Ambassadors of the two countries will meet on Thursday when the OAS meets.")
+    g = process(read_text(text, name="t", overrides=Metadata(language="en"))).graph
+    meetings = list(g.subjects(RDF.type, DY.Consultation))
+    assert len(meetings) == 4  # each direction, planned and held
+    for ev in meetings:
+        (report,) = g.subjects(DY.reportOf, ev)
+        assert len(list(g.objects(report, DY.status))) == 1
