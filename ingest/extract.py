@@ -166,10 +166,15 @@ def _last_pair(doc: Doc, sent: Sent, new: list[EventMention], w: Words) -> list[
         parties = {p.code: p for p in ev.agents + ev.targets if p.kind == "state"}
         if len(parties) == 2 and (len(ev.agents) == 2 or ev.type == DY.Agreement):
             return list(parties.values())
+    def linked(a: tuple, b: tuple) -> bool:
+        return b[0] > a[1] and all(k in sent.np_and for k in range(a[1], b[0]))
+
     joined = [a for a in sent.mentions if a[1] in sent.np_and and a[2].kind == "state"]
     for a in reversed(joined):
-        b = next((x for x in sent.mentions if x[0] > a[1] and all(k in sent.np_and for k in range(a[1], x[0]))), None)
-        if b is not None and b[2].kind == "state" and b[2].code != a[2].code:
+        b = next((x for x in sent.mentions if linked(a, x)), None)
+        # a list of three or more ("ROK-China-Japan free trade agreements") names no pair
+        longer = any(linked(x, a) for x in sent.mentions) or (b is not None and any(linked(b, x) for x in sent.mentions))
+        if b is not None and b[2].kind == "state" and b[2].code != a[2].code and not longer:
             return [a[2], b[2]]
     if not sent.pair:  # no two states named together yet: the story's dyad, who acted on whom
         for ev in reversed(new):
