@@ -12,7 +12,8 @@ but not compared. An event with two agents (or targets) gives one record per pai
   agent and target, whatever the date, is ignored).
 
 ``must_not_assert`` entries with a type are violated by a predicted record with the same type,
-agent, target (and troops, date when given) whose status is "reported" (or the entry's
+agent, target (and troops, date when given; a field written as null means none, one left out
+means any) whose status is "reported" (or the entry's
 ``status``); entries that only state a ``fact``, and entries told apart from a true gold record
 only by their ``about`` text or clock ``time``, cannot be checked automatically and are listed as
 unchecked.
@@ -223,17 +224,22 @@ def score(gold: Gold, records: list[Record]) -> Scores:
         # or its clock `time`, which the records do not carry, cannot be checked on (type, agent,
         # target): list it instead.
         if any(f in rule for f in _UNCARRIED) and any(
-                g.type == rule["type"] and all(_str(rule.get(f)) in (None, _str(getattr(g, f)))
-                                               for f in ("agent", "target", "date")) for g in golds):
+                g.type == rule["type"] and _fits(rule, g, ("agent", "target", "date")) for g in golds):
             unchecked.append(rule)
             continue
         for r in records:
-            if r.type == rule["type"] and all(
-                    _str(rule.get(f)) in (None, _str(getattr(r, f))) for f in ("agent", "target", "troops", "date")
-            ) and (r.status or "reported") == rule.get("status", "reported"):
+            if r.type == rule["type"] and _fits(rule, r, ("agent", "target", "troops", "date")) \
+                    and (r.status or "reported") == rule.get("status", "reported"):
                 violations.append({**rule, "record": r})
                 break
     return Scores(tiers, types, misses, false_alarms, violations, unchecked, dates, wrong_dates)
+
+
+def _fits(rule: dict[str, Any], record: Any, fields: tuple[str, ...]) -> bool:
+    """Whether a record has every field a must_not_assert entry gives: a field left out means any,
+    one written as null means none (the corpus conventions), so "date: null" forbids an undated
+    record and leaves a dated one alone."""
+    return all(f not in rule or _str(rule[f]) == _str(getattr(record, f)) for f in fields)
 
 
 __all__ = ["Gold", "PRF", "Record", "Scores", "CORE_TYPES", "load_gold", "records_from_graph", "score"]

@@ -20,6 +20,11 @@ CASES = [
     # a field the rows do carry tells them apart: checked
     ({"type": "Consultation", "agent": "USA", "target": "IDN", "date": "2006-11-20"}, [MEETING], True),
     ({"type": "Consultation", "agent": "USA", "target": "IDN", "date": "2006-11-21"}, [MEETING], False),
+    # a field written as null means none, one left out means any (the corpus conventions): "date:
+    # null" forbids an undated record and leaves a dated one alone; "target: null" a targetless one
+    ({"type": "Consultation", "agent": "USA", "target": "IDN", "date": None}, [], False),
+    ({"type": "Consultation", "agent": "USA", "target": "IDN"}, [], True),
+    ({"type": "Consultation", "agent": "USA", "target": None}, [], False),
 ]
 
 
