@@ -266,6 +266,14 @@ def names_state(doc: Doc, i: int, j: int) -> bool:
     return any(lx.nlp.vocab.strings[m].split("|")[0] in ("state", "adj") for m, _, _ in lx.names(doc[i:j]))
 
 
+def only_state(doc: Doc, i: int, j: int) -> bool:
+    """Tokens i..j are a state's name or adjective and nothing more ("British", "Prancis"), not a
+    title with its state ("Menteri Luar Negeri Jepang")."""
+    lx = _lexicon(doc.lang_ if doc.lang_ in ("en", "id") else "en")
+    return any(lx.nlp.vocab.strings[m].split("|")[0] in ("state", "adj") and a == i and b == j
+               for m, a, b in lx.names(doc[i:j]))
+
+
 def state_named(doc: Doc, i: int, j: int) -> ActorMention | None:
     """The first state tokens i..j name by its name, as a mention ("Aljazair" in "duta besar
     Prancis untuk Aljazair", which the envoy's mention takes in whole), else None."""

@@ -176,9 +176,15 @@ def in_conditional(doc: Doc, t: int, lo: int, w: Words) -> bool:
     return False
 
 
-def cue_before(doc: Doc, t: int, lo: int, w: Words, name: str, span: int = 4) -> bool:
-    """A cue of list `name` in the few tokens before the trigger, within its clause."""
-    return any(w.at(doc, i, name, lo, t) for i in range(max(lo, t - span), t))
+def cue_before(doc: Doc, t: int, lo: int, w: Words, name: str, span: int = 4, unless: str | None = None) -> bool:
+    """A cue of list `name` in the few tokens before the trigger, within its clause; not one that
+    opens the clause as its subject with a word of list `unless` after it ("Rencana itu disusun
+    dalam pembicaraan ...": the plan is a thing told of, the talks took place)."""
+    for i in range(max(lo, t - span), t):
+        n = w.at(doc, i, name, lo, t)
+        if n and not (unless and i == lo and w.at(doc, i + n, unless, i + n, t)):
+            return True
+    return False
 
 
 def strongest(statuses: list[str]) -> str:

@@ -315,7 +315,7 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published:
     # no accusation told: the claim is the wronged state's ("denied any actions against Poland"),
     # when the story has told that state acting (a state only talked about claims nothing); not of
     # a deployment denied, whose state named is where the troops went
-    for n, e in enumerate(events):
+    for e in events:
         if e.type == DY.Denial and not e.targets and e.wronged is not None and not e.about \
                 and any(e.wronged.code in {a.code for a in o.agents} for o in events):
             e.targets = [e.wronged]

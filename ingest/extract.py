@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 
 from dyad.namespace import DY
 from ingest import clauses, dating, discourse, factuality, inversion, roles, speech
-from ingest.actors import ActorMention, _nlp, doc_for, sentence_bounds, state_named
+from ingest.actors import ActorMention, _nlp, doc_for, only_state, sentence_bounds, state_named
 from ingest.clauses import Words
 from ingest.mention import EventMention
 from ingest.roles import Sent, coded
@@ -430,7 +430,8 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
             elif called and (listed := _envoys_named_after(doc, sent, j, w)):
                 # "Dubes yang dipanggil adalah Dubes Cina, Prancis, ...", "was summoned along with
                 # British and Dutch counterparts": the envoys of the summons told before, named now
-                passive = (list(called[-1].agents), listed)
+                # (with the one named before the verb, if any: "The French envoy was summoned along with ...")
+                passive = (list(called[-1].agents), envoy + [a for a in listed if a.code not in {e.code for e in envoy}])
             else:
                 return None
         agents = passive[0]
@@ -474,8 +475,10 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         # "summoned the Argentine ambassador demanding explanations": a participle right after the
         # envoy a summons called in, with no comma, is still the summoner's act
         adjunct = adjunct or (bool(main) and main[-1].type == DY.Summons and doc.lang_ == "en"
-                              and doc[i].lower_.endswith("ing")
-                              and any(m[1] == i and m[2].envoy for m in sent.mentions))
+                              and doc[i].lower_.endswith("ing") and any(
+                                  m[1] == i and m[2].envoy and m[2].code in {t.code for t in main[-1].targets}
+                                  and 0 <= doc[m[0]].idx - main[-1].trigger[1] <= 5  # "summoned (the) X envoy"
+                                  for m in sent.mentions))
         if main and (adjunct or purpose):
             # of an act told in both directions (a call), the one told first
             agents = list(next(e for e in main if e.trigger == main[-1].trigger).agents)
@@ -634,7 +637,12 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     status, claimants = factuality.status(doc, sent, i, cl_lo, agents, w, events, first, trig.nominal, framed,
                                           deployment=trig.type == "TroopDeployment")
     if status == "hypothetical" and date is not None:  # a plan "in September" is the coming September
-        date = next((m.ahead for _, _, m in sent.times if m.value is date and m.ahead is not None), date)
+        ahead = next((m.ahead for _, _, m in sent.times if m.value is date and m.ahead is not None), None)
+        # a plan "on Monday" the coming Monday only when the clause puts it ahead ("will summon");
+        # "may have deployed ... on Tuesday" is a past day doubted
+        if ahead is not None and (ahead.precision != "day" or any(
+                w.at(doc, k, "future", cl_lo, cl_hi) for k in range(max(cl_lo, i - 6), i + 1))):
+            date = ahead
     place = dating.place_after(doc, j, cl_hi, w) if trig.type in ("Summons", "Consultation", "Agreement") else None
     topic = None
     claim_ref = False
@@ -747,8 +755,9 @@ def _envoys_named_after(doc: Doc, sent: Sent, j: int, w: Words) -> list[ActorMen
     n = w.at(doc, j, "envoys_listed_after", j, sent.hi)
     if not n:
         return []
+    # an envoy, or a state by its name (not a minister, whose mention carries his state's kind)
     first = next((a for a in sent.mentions if j + n <= a[0] <= j + n + 4 and coded(a[2])
-                  and (a[2].envoy or a[2].kind == "state")), None)
+                  and (a[2].envoy or a[2].kind == "state" and only_state(doc, a[0], a[1]))), None)
     return roles.envoys_listed(sent, first) if first is not None else []
 
 

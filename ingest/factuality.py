@@ -142,10 +142,7 @@ def status(doc: Doc, sent: Sent, i: int, cl_lo: int, agents: list[ActorMention],
         if prev and not ({a.code for a in prev[-1].agents} <= codes):
             statuses.append("alleged")
             claimants = prev[-1].agents
-    # not a plan named as a thing that exists ("Rencana itu disusun dalam pembicaraan ...": the
-    # plan was drawn up in talks that took place)
-    if any((n := w.at(doc, k, "hypothetical", cl_lo, i)) and not w.at(doc, k + n, "demonstratives", k + n, i)
-           for k in range(max(cl_lo, i - 4), i)):
+    if clauses.cue_before(doc, i, cl_lo, w, "hypothetical", unless="demonstratives"):
         statuses.append("hypothetical")
     # "menampik telah menambah pasukan", "denied sending troops", "reports ... it sent troops,
     # which it denied": what the sentence says is denied is contested, never a fact

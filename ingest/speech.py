@@ -65,7 +65,7 @@ def speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], firs
             # what it denies is the complement (a denial names its topic when it is no event); a
             # claim called false that is no one's and answers no accusation is too weak to keep
             # (it has no topic then, and validation leaves it out unless an accusation is linked)
-            topic = doc[last + 1:nxt].text.strip(" ,.") or None if denied else None
+            topic = (doc[last + 1:nxt].text.strip(" ,.") or None) if denied else None
             events.append(EventMention(DY.Denial, speaker, denied, [], topic, date, "reported", [],
                                        None, None, (sent.start, sent.end), trig, claim_ref=not denied))
         elif alleged:

@@ -56,7 +56,7 @@ class TimeMention:
     text: str
     value: DateValue | None
     relative: bool
-    ahead: DateValue | None = None  # a bare month read forward (the next such month): for a plan
+    ahead: DateValue | None = None  # a bare month or weekday read forward (this or the next such one): for a plan
     # the day coordinated with this one ("on 21 and 29 August": each mention holds the other): one
     # act told of each, as the text says it happened on each
     also: tuple[DateValue, ...] = ()
