@@ -260,17 +260,11 @@ class _State:
     organs: dict[str, ActorMention] = field(default_factory=dict)  # organ kind -> last mention
 
 
-def names_state(doc: Doc, i: int, j: int) -> bool:
-    """Tokens i..j name a state (its name or adjective): "AS" in "Perwakilan Khusus AS untuk ..."."""
+def names_state(doc: Doc, i: int, j: int, *, whole: bool = False) -> bool:
+    """Tokens i..j name a state (its name or adjective): "AS" in "Perwakilan Khusus AS untuk ...";
+    with ``whole``, the name is all they are ("British", "Prancis"; not "Menteri Luar Negeri Jepang")."""
     lx = _lexicon(doc.lang_ if doc.lang_ in ("en", "id") else "en")
-    return any(lx.nlp.vocab.strings[m].split("|")[0] in ("state", "adj") for m, _, _ in lx.names(doc[i:j]))
-
-
-def only_state(doc: Doc, i: int, j: int) -> bool:
-    """Tokens i..j are a state's name or adjective and nothing more ("British", "Prancis"), not a
-    title with its state ("Menteri Luar Negeri Jepang")."""
-    lx = _lexicon(doc.lang_ if doc.lang_ in ("en", "id") else "en")
-    return any(lx.nlp.vocab.strings[m].split("|")[0] in ("state", "adj") and a == i and b == j
+    return any(lx.nlp.vocab.strings[m].split("|")[0] in ("state", "adj") and (not whole or (a, b) == (i, j))
                for m, a, b in lx.names(doc[i:j]))
 
 

@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 
 from dyad.namespace import DY
 from ingest import clauses, dating, discourse, factuality, inversion, roles, speech
-from ingest.actors import ActorMention, _nlp, doc_for, only_state, sentence_bounds, state_named
+from ingest.actors import ActorMention, _nlp, doc_for, names_state, sentence_bounds, state_named
 from ingest.clauses import Words
 from ingest.mention import EventMention
 from ingest.roles import Sent, coded
@@ -422,12 +422,12 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
             # summoned": else the ministry the envoy is told called to, between him and the verb
             organ = [a[2] for a in sent.mentions if envoy and envoy[0].end <= a[2].start and a[1] <= i and coded(a[2])
                      and a[2].kind == "organization" and not a[2].envoy and a[2].code != envoy[0].code][-1:]
-            called = [e for e in events if e.type == DY.Summons and e.status == "reported"]
             if told:
                 passive = (list(told[-1].agents), envoy)
             elif organ:
                 passive = (organ, envoy)
-            elif called and (listed := _envoys_named_after(doc, sent, j, w)):
+            elif (called := [e for e in events if e.type == DY.Summons and e.status == "reported"]) \
+                    and (listed := _envoys_named_after(doc, sent, j, w)):
                 # "Dubes yang dipanggil adalah Dubes Cina, Prancis, ...", "was summoned along with
                 # British and Dutch counterparts": the envoys of the summons told before, named now
                 # (with the one named before the verb, if any: "The French envoy was summoned along with ...")
@@ -749,15 +749,14 @@ def _denied_own_move(doc: Doc, sent: Sent, i: int, j: int, trig: _Trigger, w: Wo
 
 
 def _envoys_named_after(doc: Doc, sent: Sent, j: int, w: Words) -> list[ActorMention]:
-    """The envoys or states a list names right after a passive summons whose envoy is not named
-    before it ("... were summoned were those of China, France and Japan", "dipanggil adalah Dubes
+    """The envoys or states a list names right after a passive summons ("dipanggil adalah Dubes
     Cina, Prancis ...", "summoned along with British and Dutch counterparts")."""
     n = w.at(doc, j, "envoys_listed_after", j, sent.hi)
     if not n:
         return []
     # an envoy, or a state by its name (not a minister, whose mention carries his state's kind)
     first = next((a for a in sent.mentions if j + n <= a[0] <= j + n + 4 and coded(a[2])
-                  and (a[2].envoy or a[2].kind == "state" and only_state(doc, a[0], a[1]))), None)
+                  and (a[2].envoy or a[2].kind == "state" and names_state(doc, a[0], a[1], whole=True))), None)
     return roles.envoys_listed(sent, first) if first is not None else []
 
 

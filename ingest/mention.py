@@ -41,8 +41,8 @@ class EventMention:
     # agreed"): its time is not that of the meeting told beside it
     told_apart: bool = field(default=False, repr=False)
     media_claim: bool = field(default=False, repr=False)  # a denial of the media's reports ("denied reports of ...")
-    # the state a denied wrong was done to ("denied any actions against Poland"), when it is one of
-    # the story's two states: whose claim the denial answers when no accusation is told
+    # the state a denied wrong was done to ("denied any actions against Poland"): whose claim the
+    # denial answers when no accusation is told and the story tells that state acting
     wronged: ActorMention | None = field(default=None, repr=False)
     # the time of the attribution that closes its sentence ("..., a spokesperson said on Monday"), for
     # an act left undated: the time the story tells it at (ingest.discourse._reference_times)
