@@ -222,6 +222,23 @@ def _denials_told_twice(events: list[Any]) -> None:
                 e.date = same[0].date
 
 
+def _denied_incursions(events: list[Any]) -> None:
+    """A denial that the denier's troops went somewhere ("denied that troops from his country had
+    intruded on Colombia") answers the state they were said to have gone to, when that state
+    blames the denier in the story (accuses, condemns, summons or makes demands of it): its
+    complaint is the claim denied. A state the troops went to that says nothing claims nothing."""
+    for e in events:
+        if e.type != DY.Denial or e.targets or e.status != "reported" or e.media_claim:
+            continue
+        codes = {a.code for a in e.agents}
+        blamers = {a.code for o in events if o.type in _AIMED_AT and {t.code for t in o.targets} & codes
+                   and o.status == "reported" for a in o.agents}
+        went = [t for m in e.about if m < len(events) and events[m].type == DY.TroopDeployment
+                for t in events[m].targets if t.code in blamers and t.code not in codes]
+        if len({t.code for t in went}) == 1:
+            e.targets = went[:1]
+
+
 def _same(a: Any, b: Any) -> bool:
     return (a.type == b.type and {x.code for x in a.agents} == {x.code for x in b.agents}
             and {x.code for x in a.targets} == {x.code for x in b.targets})
@@ -320,6 +337,7 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published:
                 and any(e.wronged.code in {a.code for a in o.agents} for o in events):
             e.targets = [e.wronged]
     _denials_told_twice(events)
+    _denied_incursions(events)
     _reference_times(events, list(scenes), published)
     _statement_dates(events, list(scenes))
     _summons_remarks(events, list(scenes))
