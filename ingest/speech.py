@@ -211,6 +211,16 @@ def _claim_called_false(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | No
 _FALSITY_REACH = 12  # words between a claim noun and what calls it false ("the reports ... were false")
 
 
+def _own_medium(doc: Doc, y: int, lo: int, w: Words) -> bool:
+    """The claim noun at y is the medium of the speaker's own words ("said in a statement that",
+    "mengatakan dalam pernyataan bahwa"): a medium preposition at most three words before it, only
+    lower-case words between (not "in Pakistan's statement")."""
+    for z in range(max(lo, y - 3), y):
+        if w.at(doc, z, "medium_preps", z, z + 1) and all(doc[t].text.islower() for t in range(z + 1, y)):
+            return True
+    return False
+
+
 def _wrongdoer(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | None], w: Words,
                words: str, near: int | None = None) -> ActorMention | None:
     """The state a speech verb's complement (k, hi) says did wrong: the one named by "by"/"oleh"
@@ -221,7 +231,8 @@ def _wrongdoer(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | None], w: W
         n = w.at(doc, x, words, k + 1, hi)
         if not n or clauses.negated(doc, x, k + 1, w):
             continue
-        if words == "wrongdoing" and any(w.at(doc, y, "claim_nouns", k + 1, x) for y in range(k + 1, x)):
+        if words == "wrongdoing" and any(w.at(doc, y, "claim_nouns", k + 1, x) and not _own_medium(doc, y, k + 1, w)
+                                         for y in range(k + 1, x)):
             return None  # "objected to Pakistan's accusation that Indian troops violated ...": another's charge
         cands = [a for a in sent.mentions if k < a[0] < hi and coded(a[2]) and a[2].kind in ("state", "organization", "person")
                  and a[2].code not in own and not (roles.locative(doc, a[0], w) and a[0] - 1 > k) and not roles.private(doc, a, w)
