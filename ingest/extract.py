@@ -491,7 +491,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     if not trig.nominal and not agents and not passive and not owners:
         agents = roles.fronted_subject(doc, sent, i, w)
     if not trig.nominal and not agents and not passive and not owners:
-        agents = roles.pronoun_subject(doc, sent, i, w, mutual=_mutual(doc, i, trig, sent, events))
+        agents = roles.pronoun_subject(doc, sent, i, w, mutual=_mutual(doc, i, trig, sent, events), neuter=True)
     if not trig.nominal and not agents and not passive and not owners:
         conj = roles.after_coordinator(doc, sent, i, w)
         noun = doc[j - 1].lower_ in _matcher(doc.lang_)[2]
