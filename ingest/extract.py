@@ -728,8 +728,12 @@ def _speaker_territory(doc: Doc, sent: Sent, i: int, j: int, cl_hi: int, agents:
     if not any(w.at(doc, k, "speaker_territory", j, cl_hi) for k in range(j, cl_hi)):
         return []
     framed = factuality.frame(doc, sent, i, w)
+    # no speech or accusation around it: the state the sentence opens with ("Sudan repelled an
+    # incursion by Ethiopian troops into its territory")
+    owner = list(framed[1]) if framed and framed[1] else \
+        [a for a in roles.opening_subject(sent) if a.kind == "state"] if framed is None else []
     codes = {a.code for a in agents}
-    return list(framed[1]) if framed and framed[1] and not {a.code for a in framed[1]} & codes else []
+    return owner if owner and not {a.code for a in owner} & codes else []
 
 
 def _denied_own_move(doc: Doc, sent: Sent, i: int, j: int, trig: _Trigger, w: Words) -> EventMention | None:
