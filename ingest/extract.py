@@ -674,7 +674,11 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     ev.told_apart = framed is not None or any(w.at(doc, k, "pluperfect", k, i) for k in range(max(sent.lo, i - 3), i))
     ev.said_at = roles.attribution_time(doc, sent, i, clauses.clause_end(doc, i, sent.hi, w, commas=True, skip=sent.np_and), w) \
         if date is None else None
-    ev.media_claim = trig.type == "Denial" and _object(doc, j, min(sent.hi, j + 3), tuple(w.sets.get("media_claims", ()))) is not None
+    media = _object(doc, j, min(sent.hi, j + 3), tuple(w.sets.get("media_claims", ()))) if trig.type == "Denial" else None
+    ev.media_claim = media is not None
+    if media is not None and any((a[1] == media[0] or a[0] == media[1]) and any(a[2] is t for t in ev.targets)
+                                 for a in sent.mentions):
+        ev.targets = targets = []  # "denied South Korean media reports", "laporan media Korea Selatan": the media's claim
     if trig.type == "Denial" and not targets and not ev.media_claim:
         ev.wronged = _wronged(doc, sent, j, sent.hi, codes, w)
     if extra is not None:

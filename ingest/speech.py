@@ -193,11 +193,19 @@ def _claim_called_false(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | No
         n = w.at(doc, x, "claim_nouns", k + 1, hi)
         if not n:
             continue
-        for y in range(x + n, min(hi, x + n + _FALSITY_REACH)):
-            if w.at(doc, y, "falsity", x + n, hi) and not clauses.negated(doc, y, x + n, w):
+        # called false before the noun: "what it called 'baseless claims' by British authorities"
+        z = x
+        while z > k + 1 and doc[z - 1].text in _MARKS:
+            z -= 1
+        before = w.ending_at(doc, z, "falsity", k + 1) and not clauses.negated(doc, z - 1, k + 1, w)
+        for y in ([hi] if before else range(x + n, min(hi, x + n + _FALSITY_REACH))):
+            if before or w.at(doc, y, "falsity", x + n, hi) and not clauses.negated(doc, y, x + n, w):
                 # whose claim: named just before the noun ("Washington's claims", "the US
                 # accusations") or just after it ("claims by the US", "tuduhan AS", "laporan dari X")
-                after = x + n + w.at(doc, x + n, "claim_by", x + n, y)
+                after = x + n
+                while after < hi and doc[after].text in _MARKS:
+                    after += 1  # "'baseless claims' by British authorities"
+                after += w.at(doc, after, "claim_by", after, y)
                 # "tuduhan intimidasi Manila": the wrong charged may stand between the noun and its owner
                 after += w.at(doc, after, "wrongdoing", after, y) if doc.lang_ == "id" else 0
                 owners = [a[2] for a in sent.mentions if coded(a[2]) and a[2].code not in own
@@ -208,6 +216,8 @@ def _claim_called_false(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | No
     return None
 
 
+# quote marks around a claim's words, single ones too (a token of its own: no apostrophe)
+_MARKS = roles.QUOTE_MARKS | {"'", "‘", "’"}
 _FALSITY_REACH = 12  # words between a claim noun and what calls it false ("the reports ... were false")
 
 
