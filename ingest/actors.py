@@ -497,7 +497,10 @@ def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _Stat
             pos = gap + 1 + (1 if gap + 1 < len(doc) and doc[gap + 1].lower_ in g.get("determiners", ()) else 0)
             s = unit({"state", "adj", "org"})
             pos = s.j if s is not None else pos
-        if s is not None:
+        if s is not None and not (pre_state is not None and any(
+                doc[x].lower_ in g.get("conjunctions", ()) for x in range(save, s.i))):
+            # (not "the US foreign minister and Indonesia's ...": the title has its state, the "and"
+            # opens another actor)
             post_state = s
             pos = s.j
         if post_state is None and organ is None:

@@ -86,7 +86,10 @@ def np_coordinators(doc: Doc, mentions: list[tuple[int, int, ActorMention]], w: 
             alias = bracketed_alias(doc, mentions, a[1])
             if alias is not None:
                 out.update(range(a[1], alias[1] + 1))
-            ends[alias[1] + 1 if alias is not None else a[1]] = a
+            name = None if alias is not None else _bracketed_name(doc, a[1])
+            if name is not None:  # "Menteri Pertahanan AS (Lloyd Austin) dan ...": the holder's name
+                out.update(range(a[1], name))
+            ends[alias[1] + 1 if alias is not None else name if name is not None else a[1]] = a
     starts = {a[0] for a in mentions if coded(a[2])}
     for e in ends:
         n = w.at(doc, e, "pair_joiners")
@@ -110,6 +113,18 @@ def np_coordinators(doc: Doc, mentions: list[tuple[int, int, ActorMention]], w: 
         if chain and k in out:
             out.update(chain)
     return frozenset(out)
+
+
+def _bracketed_name(doc: Doc, end: int) -> int | None:
+    """The token after a bracketed personal name right after token ``end`` ("(Lloyd Austin)"):
+    one to four capitalised words, nothing else."""
+    if end >= len(doc) or doc[end].text != "(":
+        return None
+    close = next((k for k in range(end + 1, min(len(doc), end + 6)) if doc[k].text == ")"), None)
+    if close is None or close == end + 1 or not all(doc[k].is_alpha and doc[k].text[:1].isupper()
+                                                     for k in range(end + 1, close)):
+        return None
+    return close + 1
 
 
 def bracketed_alias(doc: Doc, mentions: list[tuple[int, int, ActorMention]], end: int) -> tuple[int, int, ActorMention] | None:
@@ -164,6 +179,12 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words, *, noun: bool =
         while k >= lo and (w.at(doc, k, "adverbs", lo, t) or w.at(doc, k, "hypothetical", lo, t)
                            or (doc[k].text in ("(", ")") and not any(a[1] == k + 1 for a in sent.mentions))
                            or is_time(sent, k)):
+            # a bracketed name no registry knows is the post's holder: "Menteri Pertahanan Indonesia (Budi Santoso)"
+            opened = next((o for o in range(k - 1, max(lo, k - 6) - 1, -1) if doc[o].text == "("), None) \
+                if doc[k].text == ")" else None
+            if opened is not None and _bracketed_name(doc, opened) == k + 1 and not any(
+                    opened < a[0] < k for a in sent.mentions):
+                k = opened
             k -= 1  # brackets are skipped unless a mention ends with them: "Kementerian Luar Negeri (Kemlu)"
         return k
 
@@ -215,6 +236,10 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words, *, noun: bool =
         # the post he holds
         envoy = [a for a in cands if a[1] == post - n and a[2].envoy]
         best = envoy[0] if envoy else best
+    if best[0] - 2 >= lo and doc[best[0] - 1].text == "(":
+        # "Menteri Pertahanan Indonesia (Prabowo) bertemu": the bracketed name goes with the post before it
+        named = next((a for a in cands if a[1] == best[0] - 1 and bracketed_alias(doc, sent.mentions, a[1]) == best), None)
+        best = named or best
     agents = [best[2]]
     # a pair or a list: "Baik Rusia maupun Korea Utara", "Indonesia dan Australia", "both X and Y",
     # "Turki, Iran, dan Pakistan"
@@ -255,6 +280,11 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words, *, noun: bool =
             alias = next((a for a in cands if a[1] == before - 1 and a[0] - 1 >= lo), None)
             if alias is not None and bracketed_alias(doc, sent.mentions, alias[0] - 1) == alias:
                 before = alias[0] - 1
+            elif alias is None and not any(a[1] == before for a in sent.mentions):
+                # "Menteri Pertahanan AS (Lloyd Jones) dan": past the holder's name
+                opened = next((o for o in range(before - 2, max(lo, before - 7) - 1, -1) if doc[o].text == "("), None)
+                if opened is not None and _bracketed_name(doc, opened) == before:
+                    before = opened
         # the list may open with "from": "Utusan dari Korea Selatan, AS, dan Jepang mengutuk ..."
         prev = [a for a in sent.mentions if a[1] == before and lo <= a[0] and coded(a[2]) and not private(doc, a, w)
                 and (not locative(doc, a[0], w) or doc[a[0] - 1].lower_ in ("dari", "from"))] if joined else []
