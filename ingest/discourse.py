@@ -239,6 +239,19 @@ def _denied_incursions(events: list[Any]) -> None:
             e.targets = went[:1]
 
 
+def _day_before(events: list[Any]) -> None:
+    """"X was summoned a day after Y summoned Z": the act told after "a day after" (with no time of
+    its own) came the day before the act told before it in the sentence, whatever date it took
+    from the story."""
+    for e in events:
+        if not e.day_before:
+            continue
+        main = [o for o in events if o.sentence == e.sentence and o.trigger[0] < e.trigger[0] and not o.day_before
+                and o.date is not None and o.date.precision == "day"]
+        if main and (e.date is None or e.date == main[-1].date):
+            e.date = DateValue.day(main[-1].date.start - timedelta(days=1))
+
+
 def _same(a: Any, b: Any) -> bool:
     return (a.type == b.type and {x.code for x in a.agents} == {x.code for x in b.agents}
             and {x.code for x in a.targets} == {x.code for x in b.targets})
@@ -338,6 +351,7 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published:
             e.targets = [e.wronged]
     _denials_told_twice(events)
     _denied_incursions(events)
+    _day_before(events)
     _reference_times(events, list(scenes), published)
     _statement_dates(events, list(scenes))
     _summons_remarks(events, list(scenes))

@@ -670,6 +670,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
                       (sent.start, sent.end), (doc[i].idx, doc[j - 1].idx + len(doc[j - 1])), coordinated, claim_ref,
                       same_time, day_after)
     ev.open_call = trig.type == "Demand" and not targets and roles.generic_addressee(doc, j, cl_hi, w)
+    ev.day_before = date is None and any(w.at(doc, k, "day_before", k, i) for k in range(max(sent.lo, i - 8), i))
     ev.self_told = bool(framed and framed[1]) and {a.code for a in framed[1]} == codes
     ev.told_apart = framed is not None or any(w.at(doc, k, "pluperfect", k, i) for k in range(max(sent.lo, i - 3), i))
     ev.said_at = roles.attribution_time(doc, sent, i, clauses.clause_end(doc, i, sent.hi, w, commas=True, skip=sent.np_and), w) \

@@ -35,6 +35,9 @@ class EventMention:
     claim_ref: bool = field(default=False, repr=False)
     same_time: bool = field(default=False, repr=False)  # "Hours later", "in the same statement"
     day_after: bool = field(default=False, repr=False)  # "a day later", "keesokan harinya"
+    # "was summoned a day after Bangladesh summoned ...": this act, told after the marker, came a
+    # day before the act told before it in the sentence
+    day_before: bool = field(default=False, repr=False)
     open_call: bool = field(default=False, repr=False)  # a demand of "the international community": kept targetless
     self_told: bool = field(default=False, repr=False)  # "the ministry said it has summoned ...": in the actor's own statement
     # told in a statement ("He said the two nations have agreed ...") or as an earlier past ("had
