@@ -94,7 +94,10 @@ def event_date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None,
             return None
         k += 1
         for x in (k, k + 1):
-            if skipped and x in starts and all(not doc[y].is_alpha or doc[y].lower_ in ("on", "pada") for y in range(k, x)):
+            if x in starts and all(not doc[y].is_alpha or doc[y].lower_ in ("on", "pada") for y in range(k, x)) and (
+                    skipped or reason == hi and _set_off(doc, sent, x)):
+                # (or set off on both sides after a clause that gives no reason: "memanggil diplomat
+                # India ke Kementerian Luar Negerinya, Kamis (15/10), untuk ...")
                 return starts[x].value
         k += w.at(doc, k, "place", k, sent.hi)
         first = k
@@ -104,6 +107,12 @@ def event_date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None,
             return None  # a clause of its own, not a name
         skipped = True
     return None
+
+
+def _set_off(doc: Doc, sent: Sent, x: int) -> bool:
+    """The time starting at token x is followed by a comma ("..., Kamis (15/10), untuk ...")."""
+    end = next((b for a, b, m in sent.times if a == x), x)
+    return end < sent.hi and doc[end].text == ","
 
 
 def _after_names(doc: Doc, sent: Sent, hi: int, w: Words) -> DateValue | None:
