@@ -85,6 +85,12 @@ def speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], firs
             # another state's act judged in one's own words is a condemnation
             events.append(EventMention(DY.Condemnation, speaker, [culprit], [], None, date, "reported", [],
                                        None, None, (sent.start, sent.end), trig))
+            # and a wrong told beside the judgement, in words of its own ("said the Chinese action
+            # violated international law, describing the intrusion as unacceptable"), an accusation
+            judged = {z for y in range(last + 1, nxt) for z in range(y, y + w.at(doc, y, "disapproval", last + 1, nxt))}
+            if (doer := _wrongdoer(doc, sent, last, nxt, codes, w, "wrongdoing", skip=judged)) is not None:
+                events.append(EventMention(DY.Accusation, speaker, [doer], [], None, date, "reported", [],
+                                           None, None, (sent.start, sent.end), trig))
         elif not inside and (culprit := _wrongdoer(doc, sent, last, nxt, codes, w, "wrongdoing")):
             # "said Malaysia had violated ...", "menyebut ... dibunuh oleh agen Korea Utara": a wrong
             # told of another state in one's own words is an accusation
@@ -232,14 +238,14 @@ def _own_medium(doc: Doc, y: int, lo: int, w: Words) -> bool:
 
 
 def _wrongdoer(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | None], w: Words,
-               words: str, near: int | None = None) -> ActorMention | None:
+               words: str, near: int | None = None, skip: frozenset[int] | set[int] = frozenset()) -> ActorMention | None:
     """The state a speech verb's complement (k, hi) says did wrong: the one named by "by"/"oleh"
     after a word of the list ``words`` (wrongdoing, disapproval), else the nearest named before
     it (ending at most ``near`` tokens before it, when given: the subject of "should"); None
-    without such a word."""
+    without such a word (words at ``skip`` are not read: those of a judgement already made)."""
     for x in range(k + 1, hi):
         n = w.at(doc, x, words, k + 1, hi)
-        if not n or clauses.negated(doc, x, k + 1, w):
+        if not n or x in skip or clauses.negated(doc, x, k + 1, w):
             continue
         if words == "wrongdoing" and any(w.at(doc, y, "claim_nouns", k + 1, x) and not _own_medium(doc, y, k + 1, w)
                                          for y in range(k + 1, x)):
