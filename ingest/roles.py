@@ -388,7 +388,9 @@ def pronoun_subject(doc: Doc, sent: Sent, i: int, w: Words, *, mutual: bool = Fa
     while k >= sent.lo and (w.at(doc, k, "adverbs", sent.lo, i) or is_time(sent, k)):
         k -= 1
     personal = k >= sent.lo and (w.at(doc, k, "pronouns", k, i) == 1
-                                 or neuter and w.at(doc, k, "speaker_pronouns", k, i) == 1)
+                                 # "It" opening its sentence ("It also condemned ..."), not one inside
+                                 # a clause ("confirmed it had reached ...": whose, the clause says)
+                                 or neuter and k == sent.lo and w.at(doc, k, "speaker_pronouns", k, i) == 1)
     if k < sent.lo or not (personal or w.at(doc, k, "speaker_pronouns", k, i) == 1):
         return []
     # "The ministry said it had summoned ...", "denied that it had sent troops": after a verb of
