@@ -252,7 +252,10 @@ def relative_denial(doc: Doc, sent: Sent, i: int, w: Words,
                     before: list[Any]) -> tuple[list[ActorMention], list[ActorMention]] | None:
     """(denier, accuser) of "..., an accusation Belgrade dismissed" at trigger token i; ``before``
     are the sentence's events so far."""
-    who = next((a for a in sent.mentions if a[1] == i and coded(a[2])), None)
+    k = i
+    while k - 1 > sent.lo and w.at(doc, k - 1, "adverbs", sent.lo, i):
+        k -= 1  # ", charges Sudan vehemently denies"
+    who = next((a for a in sent.mentions if a[1] == k and coded(a[2])), None)
     if who is None or not w.ending_at(doc, who[0], "claim_nouns", sent.lo):
         return None
     accusers = [e.agents for e in before if e.type.endswith("Accusation") and who[2].code not in {a.code for a in e.agents}]
