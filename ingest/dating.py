@@ -95,9 +95,11 @@ def event_date(doc: Doc, sent: Sent, i: int, w: Words, frame: int | None = None,
         k += 1
         for x in (k, k + 1):
             if x in starts and all(not doc[y].is_alpha or doc[y].lower_ in ("on", "pada") for y in range(k, x)) and (
-                    skipped or reason == hi and _set_off(doc, sent, x)):
+                    skipped or reason == hi and _set_off(doc, sent, x) and not any(
+                    w.at(doc, y, "subordinators", sent.lo, hi) for y in (lo - 1, lo) if y >= sent.lo)):
                 # (or set off on both sides after a clause that gives no reason: "memanggil diplomat
-                # India ke Kementerian Luar Negerinya, Kamis (15/10), untuk ...")
+                # India ke Kementerian Luar Negerinya, Kamis (15/10), untuk ..."; not after a fronted
+                # "After X summoned ...,", whose time the main clause's is not)
                 return starts[x].value
         k += w.at(doc, k, "place", k, sent.hi)
         first = k

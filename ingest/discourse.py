@@ -222,17 +222,23 @@ def _denials_told_twice(events: list[Any]) -> None:
                 e.date = same[0].date
 
 
-def _denied_incursions(events: list[Any]) -> None:
+def _denied_incursions(events: list[Any], scenes: list[SentenceInfo]) -> None:
     """A denial that the denier's troops went somewhere ("denied that troops from his country had
     intruded on Colombia") answers the state they were said to have gone to, when that state
-    blames the denier in the story (accuses, condemns, summons or makes demands of it): its
-    complaint is the claim denied. A state the troops went to that says nothing claims nothing."""
+    blames the denier close by in the story (accuses, condemns, summons or makes demands of it,
+    at most three sentences apart: not a matter told elsewhere): its complaint is the claim
+    denied. A state the troops went to that says nothing claims nothing."""
+    index = {s.start: n for n, s in enumerate(scenes)}
+
+    def near(a: Any, b: Any) -> bool:
+        return a.sentence[0] in index and b.sentence[0] in index and abs(index[a.sentence[0]] - index[b.sentence[0]]) <= 3
+
     for e in events:
         if e.type != DY.Denial or e.targets or e.status != "reported" or e.media_claim:
             continue
         codes = {a.code for a in e.agents}
         blamers = {a.code for o in events if o.type in _AIMED_AT and {t.code for t in o.targets} & codes
-                   and o.status == "reported" for a in o.agents}
+                   and o.status == "reported" and near(o, e) for a in o.agents}
         went = [t for m in e.about if m < len(events) and events[m].type == DY.TroopDeployment
                 for t in events[m].targets if t.code in blamers and t.code not in codes]
         if len({t.code for t in went}) == 1:
@@ -244,7 +250,7 @@ def _day_before(events: list[Any]) -> None:
     its own) came the day before the act told before it in the sentence, whatever date it took
     from the story."""
     for e in events:
-        if not e.day_before:
+        if not e.day_before or e.status == "hypothetical":  # a plan announced then is not done then
             continue
         main = [o for o in events if o.sentence == e.sentence and o.trigger[0] < e.trigger[0] and not o.day_before
                 and o.date is not None and o.date.precision == "day"]
@@ -350,7 +356,7 @@ def article_rules(events: list[Any], scenes: list[SentenceInfo] = (), published:
                 and any(e.wronged.code in {a.code for a in o.agents} for o in events):
             e.targets = [e.wronged]
     _denials_told_twice(events)
-    _denied_incursions(events)
+    _denied_incursions(events, list(scenes))
     _day_before(events)
     _reference_times(events, list(scenes), published)
     _statement_dates(events, list(scenes))

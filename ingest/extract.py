@@ -207,7 +207,9 @@ def _sentence_events(doc: Doc, sent: Sent, found: list[tuple[int, int, _Trigger]
         rel = inversion.relative_denial(doc, sent, i, w, events[first_in_sentence:]) if trig.type == "Denial" else None
         if rel is not None:  # "an accusation Belgrade dismissed as a fabrication": whatever follows the verb
             claim = doc[clauses.clause_start(doc, sent.lo, i, w, commas=True):i].text.strip(" ,.") or None
-            events.append(EventMention(DY.Denial, *rel, [], claim, None, "reported", [], None, None, (sent.start, sent.end),
+            # its own time, told after the verb ("charges Belgrade denied on Monday"), not the accusation's
+            own = dating.event_date(doc, sent, i, w, i)
+            events.append(EventMention(DY.Denial, *rel, [], claim, own, "reported", [], None, None, (sent.start, sent.end),
                                        (doc[i].idx, doc[j - 1].idx + len(doc[j - 1])), claim_ref=True))
             continue
         if trig.objects:
@@ -491,7 +493,7 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
     if not trig.nominal and not agents and not passive and not owners:
         agents = roles.fronted_subject(doc, sent, i, w)
     if not trig.nominal and not agents and not passive and not owners:
-        agents = roles.pronoun_subject(doc, sent, i, w, mutual=_mutual(doc, i, trig, sent, events), neuter=True)
+        agents = roles.pronoun_subject(doc, sent, i, w, mutual=_mutual(doc, i, trig, sent, events))
     if not trig.nominal and not agents and not passive and not owners:
         conj = roles.after_coordinator(doc, sent, i, w)
         noun = doc[j - 1].lower_ in _matcher(doc.lang_)[2]
@@ -735,8 +737,11 @@ def _speaker_territory(doc: Doc, sent: Sent, i: int, j: int, cl_hi: int, agents:
     framed = factuality.frame(doc, sent, i, w)
     # no speech or accusation around it: the state the sentence opens with ("Sudan repelled an
     # incursion by Ethiopian troops into its territory")
+    # (only when no other state is named before the act: "Poland backed Lithuania after an
+    # incursion ... into its territory" is Lithuania's, which this cannot tell)
     owner = list(framed[1]) if framed and framed[1] else \
-        [a for a in roles.opening_subject(sent) if a.kind == "state"] if framed is None else []
+        [a for a in roles.opening_subject(sent) if a.kind == "state"
+         and not any(m[0] < i and coded(m[2]) and m[2].code != a.code for m in sent.mentions)] if framed is None else []
     codes = {a.code for a in agents}
     return owner if owner and not {a.code for a in owner} & codes else []
 

@@ -379,18 +379,14 @@ def framing_speaker(doc: Doc, sent: Sent, k: int, w: Words) -> list[ActorMention
     return None
 
 
-def pronoun_subject(doc: Doc, sent: Sent, i: int, w: Words, *, mutual: bool = False,
-                    neuter: bool = False) -> list[ActorMention]:
+def pronoun_subject(doc: Doc, sent: Sent, i: int, w: Words, *, mutual: bool = False) -> list[ActorMention]:
     """"Dia mendesak Filipina ...", "He urged ...": a pronoun right before the verb stands for the
     actor the story last named acting (in an earlier sentence). Of an act done together (mutual:
     talks, an accord), "They agreed ...", "Mereka membahas ..." stand for the story's last pair."""
     k = i - 1
     while k >= sent.lo and (w.at(doc, k, "adverbs", sent.lo, i) or is_time(sent, k)):
         k -= 1
-    personal = k >= sent.lo and (w.at(doc, k, "pronouns", k, i) == 1
-                                 # "It" opening its sentence ("It also condemned ..."), not one inside
-                                 # a clause ("confirmed it had reached ...": whose, the clause says)
-                                 or neuter and k == sent.lo and w.at(doc, k, "speaker_pronouns", k, i) == 1)
+    personal = k >= sent.lo and w.at(doc, k, "pronouns", k, i) == 1
     if k < sent.lo or not (personal or w.at(doc, k, "speaker_pronouns", k, i) == 1):
         return []
     # "The ministry said it had summoned ...", "denied that it had sent troops": after a verb of

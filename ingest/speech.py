@@ -88,6 +88,10 @@ def speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], firs
             # and a wrong told beside the judgement, in words of its own ("said the Chinese action
             # violated international law, describing the intrusion as unacceptable"), an accusation
             judged = {z for y in range(last + 1, nxt) for z in range(y, y + w.at(doc, y, "disapproval", last + 1, nxt))}
+            # (not a wrong named as what the judged act was about: "Japan's protest over the
+            # violation of its airspace was unacceptable", "response to the shelling")
+            judged |= {y for y in range(last + 2, nxt) if w.at(doc, y - 1, "wrong_as_object", y - 1, y) or (
+                y - 2 > last and doc[y - 1].text[:1].isupper() and w.at(doc, y - 2, "wrong_as_object", y - 2, y - 1))}
             if (doer := _wrongdoer(doc, sent, last, nxt, codes, w, "wrongdoing", skip=judged)) is not None:
                 events.append(EventMention(DY.Accusation, speaker, [doer], [], None, date, "reported", [],
                                            None, None, (sent.start, sent.end), trig))
@@ -204,6 +208,10 @@ def _claim_called_false(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | No
         while z > k + 1 and doc[z - 1].text in _MARKS:
             z -= 1
         before = w.ending_at(doc, z, "falsity", k + 1) and not clauses.negated(doc, z - 1, k + 1, w)
+        if before:  # the owner named before the words that call it false: "Kosovo's 'baseless accusations'"
+            z -= before
+            while z > k + 1 and doc[z - 1].text in _MARKS:
+                z -= 1
         for y in ([hi] if before else range(x + n, min(hi, x + n + _FALSITY_REACH))):
             if before or w.at(doc, y, "falsity", x + n, hi) and not clauses.negated(doc, y, x + n, w):
                 # whose claim: named just before the noun ("Washington's claims", "the US
@@ -216,7 +224,8 @@ def _claim_called_false(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | No
                 after += w.at(doc, after, "wrongdoing", after, y) if doc.lang_ == "id" else 0
                 owners = [a[2] for a in sent.mentions if coded(a[2]) and a[2].code not in own
                           and a[2].kind in ("state", "organization", "person") and not roles.private(doc, a, w)
-                          and (x - 3 <= a[0] < x or a[0] == after or a[0] == after + 1 and doc[after].lower_ == "the")]
+                          and (min(x, z) - 3 <= a[0] < min(x, z) or x - 3 <= a[0] < x
+                               or a[0] == after or a[0] == after + 1 and doc[after].lower_ == "the")]
                 return owners[:1]
         return None
     return None
@@ -229,10 +238,12 @@ _FALSITY_REACH = 12  # words between a claim noun and what calls it false ("the 
 
 def _own_medium(doc: Doc, y: int, lo: int, w: Words) -> bool:
     """The claim noun at y is the medium of the speaker's own words ("said in a statement that",
-    "mengatakan dalam pernyataan bahwa"): a medium preposition at most three words before it, only
-    lower-case words between (not "in Pakistan's statement")."""
+    "in a written statement", "mengatakan dalam pernyataan bahwa"): a medium preposition at most
+    three words before it, only an article, a possessive pronoun or a kind of statement between
+    (``medium_modifiers``: not "in Pakistan's statement", "in reply to allegations", "dalam
+    menanggapi laporan")."""
     for z in range(max(lo, y - 3), y):
-        if w.at(doc, z, "medium_preps", z, z + 1) and all(doc[t].text.islower() for t in range(z + 1, y)):
+        if w.at(doc, z, "medium_preps", z, z + 1) and all(w.at(doc, t, "medium_modifiers", t, t + 1) for t in range(z + 1, y)):
             return True
     return False
 
