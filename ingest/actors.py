@@ -268,6 +268,11 @@ def names_state(doc: Doc, i: int, j: int, *, whole: bool = False) -> bool:
                for m, a, b in lx.names(doc[i:j]))
 
 
+def acts_for_state(m: ActorMention, language: str) -> bool:
+    """The mention is a state or acts for one (its ministry, its officials): its code is a state's."""
+    return m.kind != "person" and m.code is not None and m.code in _lexicon(language if language in ("en", "id") else "en").registry.states
+
+
 def state_named(doc: Doc, i: int, j: int) -> ActorMention | None:
     """The first state tokens i..j name by its name, as a mention ("Aljazair" in "duta besar
     Prancis untuk Aljazair", which the envoy's mention takes in whole), else None."""

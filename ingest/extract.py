@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 
 from dyad.namespace import DY
 from ingest import clauses, dating, discourse, factuality, inversion, roles, speech
-from ingest.actors import ActorMention, _nlp, doc_for, names_state, sentence_bounds, state_named
+from ingest.actors import ActorMention, _nlp, acts_for_state, doc_for, names_state, sentence_bounds, state_named
 from ingest.clauses import Words
 from ingest.mention import EventMention
 from ingest.roles import Sent, coded
@@ -638,6 +638,10 @@ def _event(doc: Doc, sent: Sent, i: int, j: int, obj_end: int, trig: _Trigger, t
         date = dating.event_date(doc, sent, head, w) if head is not None else None
     status, claimants = factuality.status(doc, sent, i, cl_lo, agents, w, events, first, trig.nominal, framed,
                                           deployment=trig.type == "TroopDeployment")
+    if trig.type == "TroopDeployment" and trig.nominal and not targets and w.at(doc, i, "incursion_nouns", i, j):
+        # an incursion somewhere no state names ("into the department of Putumayo") is into the
+        # territory of the state that tells of it
+        targets = [c for c in claimants if acts_for_state(c, doc.lang_) and c.code not in codes][:1]
     if status == "hypothetical" and date is not None:  # a plan "in September" is the coming September
         ahead = next((m.ahead for _, _, m in sent.times if m.value is date and m.ahead is not None), None)
         # a plan "on Monday" the coming Monday only when the clause puts it ahead ("will summon");
