@@ -407,15 +407,14 @@ def _is_envoy_role(lx: _Lexicon, role: str) -> bool:
     return bool(r and r.envoy)
 
 
-def _seat(doc: Doc, pos: int, at: dict[int, _Unit], g: dict[str, Any], sent_of: list[int], sent: int,
-          state: _Unit | None, end: int) -> tuple[_Unit | None, int]:
+def _seat(doc: Doc, pos: int, at: dict[int, _Unit], g: dict[str, Any], sent_of: list[int], sent: int) -> _Unit | None:
     """A ministry or an official no state names, then where it sits: "a defence ministry
     spokesman in Seoul", "officials in Tokyo" are that capital's state's (an envoy's "in" is his
     posting, and no caller asks for one)."""
     if pos + 1 < len(doc) and doc[pos].lower_ in g.get("seat", ()) and (c := at.get(pos + 1)) is not None \
             and c.cat == "cap" and sent_of[c.j - 1] == sent:
-        return c, c.j
-    return state, end
+        return c
+    return None
 
 
 def _after_locative(doc: Doc, i: int, lx: _Lexicon) -> bool:
@@ -521,8 +520,9 @@ def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _Stat
             pos = s.j
         if post_state is None and organ is None:
             pos = save
-        if post_state is None and pre_state is None and not lx.roles[title.key].envoy:
-            post_state, pos = _seat(doc, pos, at, g, sent_of, sent, post_state, pos)
+        if post_state is None and pre_state is None and not lx.roles[title.key].envoy \
+                and (seat := _seat(doc, pos, at, g, sent_of, sent)) is not None:
+            post_state, pos = seat, seat.j
     elif organ is not None:
         if (s := unit({"state", "adj", "org", "cap"})) is not None:
             post_state = s
@@ -531,8 +531,8 @@ def _compose(doc: Doc, k: int, at: dict[int, _Unit], lx: _Lexicon, memory: _Stat
                 and s.cat in ("state", "adj", "org"):
             post_state = s
             pos = s.j
-        elif pre_state is None:
-            post_state, pos = _seat(doc, pos, at, g, sent_of, sent, post_state, pos)
+        elif pre_state is None and (seat := _seat(doc, pos, at, g, sent_of, sent)) is not None:
+            post_state, pos = seat, seat.j
     code, coded_iri = _coded(post_state or pre_state, lx)
     if title is None:
         assert organ is not None

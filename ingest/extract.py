@@ -743,9 +743,9 @@ def _speaker_territory(doc: Doc, sent: Sent, i: int, j: int, cl_hi: int, agents:
     # incursion by Ethiopian troops into its territory")
     # (only when no other state is named before the act: "Poland backed Lithuania after an
     # incursion ... into its territory" is Lithuania's, which this cannot tell)
-    owner = list(framed[1]) if framed and framed[1] else \
+    owner = list(framed[1]) if framed is not None else \
         [a for a in roles.opening_subject(sent) if a.kind == "state"
-         and not any(m[0] < i and coded(m[2]) and m[2].code != a.code for m in sent.mentions)] if framed is None else []
+         and not any(m[0] < i and coded(m[2]) and m[2].code != a.code for m in sent.mentions)]
     codes = {a.code for a in agents}
     return owner if owner and not {a.code for a in owner} & codes else []
 

@@ -127,6 +127,15 @@ def _bracketed_name(doc: Doc, end: int) -> int | None:
     return close + 1
 
 
+def _name_opened(doc: Doc, close: int, lo: int) -> int | None:
+    """The opening bracket of the bracketed personal name (``_bracketed_name``) that token
+    ``close`` closes, from ``lo`` on; None when ``close`` closes no such name."""
+    if close < lo or doc[close].text != ")":
+        return None
+    opened = next((o for o in range(close - 1, max(lo, close - 6) - 1, -1) if doc[o].text == "("), None)
+    return opened if opened is not None and _bracketed_name(doc, opened) == close + 1 else None
+
+
 def bracketed_alias(doc: Doc, mentions: list[tuple[int, int, ActorMention]], end: int) -> tuple[int, int, ActorMention] | None:
     """The mention in brackets right after token ``end`` ("Amerika Serikat (AS)"), if any."""
     if end >= len(doc) or doc[end].text != "(":
@@ -180,10 +189,8 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words, *, noun: bool =
                            or (doc[k].text in ("(", ")") and not any(a[1] == k + 1 for a in sent.mentions))
                            or is_time(sent, k)):
             # a bracketed name no registry knows is the post's holder: "Menteri Pertahanan Indonesia (Budi Santoso)"
-            opened = next((o for o in range(k - 1, max(lo, k - 6) - 1, -1) if doc[o].text == "("), None) \
-                if doc[k].text == ")" else None
-            if opened is not None and _bracketed_name(doc, opened) == k + 1 and not any(
-                    opened < a[0] < k for a in sent.mentions):
+            opened = _name_opened(doc, k, lo)
+            if opened is not None and not any(opened < a[0] < k for a in sent.mentions):
                 k = opened
             k -= 1  # brackets are skipped unless a mention ends with them: "Kementerian Luar Negeri (Kemlu)"
         return k
@@ -282,8 +289,8 @@ def agents_left(doc: Doc, sent: Sent, t: int, lo: int, w: Words, *, noun: bool =
                 before = alias[0] - 1
             elif alias is None and not any(a[1] == before for a in sent.mentions):
                 # "Menteri Pertahanan AS (Lloyd Jones) dan": past the holder's name
-                opened = next((o for o in range(before - 2, max(lo, before - 7) - 1, -1) if doc[o].text == "("), None)
-                if opened is not None and _bracketed_name(doc, opened) == before:
+                opened = _name_opened(doc, before - 1, lo)
+                if opened is not None:
                     before = opened
         # the list may open with "from": "Utusan dari Korea Selatan, AS, dan Jepang mengutuk ..."
         prev = [a for a in sent.mentions if a[1] == before and lo <= a[0] and coded(a[2]) and not private(doc, a, w)

@@ -87,7 +87,7 @@ def speech_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], firs
                                        None, None, (sent.start, sent.end), trig))
             # and a wrong told beside the judgement, in words of its own ("said the Chinese action
             # violated international law, describing the intrusion as unacceptable"), an accusation
-            judged = {z for y in range(last + 1, nxt) for z in range(y, y + w.at(doc, y, "disapproval", last + 1, nxt))}
+            judged = _covered(doc, w, last + 1, nxt, ("disapproval",))
             # (not a wrong named as what the judged act was about: "Japan's protest over the
             # violation of its airspace was unacceptable", "response to the shelling")
             judged |= {y for y in range(last + 2, nxt) if w.at(doc, y - 1, "wrong_as_object", y - 1, y) or (
@@ -131,8 +131,7 @@ def quoted_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], firs
         # doubt, a question, a hypothesis, a negation or a third party's claim in the words: not
         # the speaker's own charge ("There is no evidence that Iran violated ...", "Any strike on
         # Iran would be a violation", "Israel claims that Egypt violated ...")
-        judged = {z for y in range(x + 1, close) for words in ("disapproval", "wrongdoing")
-                  for z in range(y, y + w.at(doc, y, words, x + 1, close))}  # "tidak bersahabat" is one word here
+        judged = _covered(doc, w, x + 1, close, ("disapproval", "wrongdoing"))  # "tidak bersahabat" is one word here
         if any(w.at(doc, y, name, x + 1, close) for y in range(x + 1, close) if y not in judged
                for name in ("quote_doubt", "conditional", "hedge", "claim_nouns", "negation")):
             continue
@@ -144,6 +143,11 @@ def quoted_acts(doc: Doc, sent: Sent, w: Words, events: list[EventMention], firs
                 events.append(EventMention(kind, speaker, [culprit], [], None, event_date(doc, sent, close, w),
                                            "reported", [], None, None, (sent.start, sent.end), trig))
                 break
+
+
+def _covered(doc: Doc, w: Words, lo: int, hi: int, names: tuple[str, ...]) -> set[int]:
+    """The tokens in [lo, hi) that an entry of the lists ``names`` covers."""
+    return {z for y in range(lo, hi) for name in names for z in range(y, y + w.at(doc, y, name, lo, hi))}
 
 
 def _doer_before(doc: Doc, sent: Sent, lo: int, hi: int, own: set[str | None], w: Words,
@@ -224,7 +228,7 @@ def _claim_called_false(doc: Doc, sent: Sent, k: int, hi: int, own: set[str | No
                 after += w.at(doc, after, "wrongdoing", after, y) if doc.lang_ == "id" else 0
                 owners = [a[2] for a in sent.mentions if coded(a[2]) and a[2].code not in own
                           and a[2].kind in ("state", "organization", "person") and not roles.private(doc, a, w)
-                          and (min(x, z) - 3 <= a[0] < min(x, z) or x - 3 <= a[0] < x
+                          and (z - 3 <= a[0] < z or x - 3 <= a[0] < x
                                or a[0] == after or a[0] == after + 1 and doc[after].lower_ == "the")]
                 return owners[:1]
         return None
