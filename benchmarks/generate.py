@@ -114,6 +114,7 @@ T = {name: nt_iri(str(term)) for name, term in {
     "Organization": DY.Organization, "Person": DY.Person, "actsFor": DY.actsFor,
     "reportCount": DY.reportCount, "firstSource": DY.firstSource, "agentCode": DY.agentCode, "targetCode": DY.targetCode,
     "yearKey": DY.yearKey, "actorYearKey": DY.actorYearKey, "claimKey": DY.claimKey,
+    "eventCount": DY.eventCount, "dyadCount": DY.dyadCount,
     "Submission": DY.Submission, "generated": PROV.generatedAtTime,
     "attributed": PROV.wasAttributedTo, "Agent": PROV.Agent,
 }.items()}
@@ -450,6 +451,31 @@ class Generator:
                     yield f"{E} {T['yearKey']} {nt_lit(str(year))}"
                     for code in sorted(codes):
                         yield f"{E} {T['actorYearKey']} {nt_lit(f'{code} {year}')}"
+        yield from self.count_lines()
+
+    def count_lines(self) -> Iterator[str]:
+        """The count table (dyad/summary.py): events per status, class, agent code and target code,
+        without years and, for dated events, with their first and last year."""
+        cells: dict[tuple[str, str, str, str, str, str], int] = {}
+        for ev in self.events:
+            status = self.summary(ev)[0].rsplit("#", 1)[1]
+            key = (status, ev.cls.rsplit("#", 1)[1], self.code_of[ev.agent],
+                   self.code_of[ev.target] if ev.target is not None else "")
+            cells[(*key, "None", "None")] = cells.get((*key, "None", "None"), 0) + 1
+            if ev.precision:
+                years = (str(ev.start.year), str(ev.end.year))
+                cells[(*key, *years)] = cells.get((*key, *years), 0) + 1
+        for cell, n in cells.items():
+            status, cls, agent, target, first, last = cell
+            node = nt_iri(str(ID["dyads/cell/" + hashlib.sha256("\x1f".join(cell).encode()).hexdigest()[:16]]))
+            yield f"{node} {T['eventCount']} {nt_lit(str(n), str(XSD.integer))}"
+            if first == "None":
+                text, buckets = f"{n} {agent} {target} {cls} {status}", [f"dyads/{status}"]
+            else:
+                text = f"{n} {agent} {target} {cls} {status} {first} {last}"
+                buckets = [f"dyads/{status}/{y}" for y in range(int(first), int(last) + 1)]
+            for bucket in buckets:
+                yield f"{nt_iri(str(ID[bucket]))} {T['dyadCount']} {nt_lit(text)}"
 
     def flat_rows(self) -> Iterator[tuple[str, ...]]:
         """The flat event table's rows (:data:`FLAT_COLUMNS`), from the generator's own records:

@@ -74,6 +74,8 @@ class DY(DefinedNamespace):
     yearKey: URIRef
     actorYearKey: URIRef
     claimKey: URIRef
+    eventCount: URIRef
+    dyadCount: URIRef
     # sources
     Source: URIRef
     Article: URIRef

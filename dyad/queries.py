@@ -27,6 +27,13 @@ a query's lines name them and both ends of a date range are given (at most
 are one more column of the same ``VALUES`` block, one row per year: still bound, never pasted.
 A query whose lines name ``actor_claim`` gets it for an actor bound by code, whatever the dates:
 the code itself, as the store's ``dy:claimKey`` holds it on the events that are claims.
+
+Counted form: a query may name a second file (``#+ counts: counts/dyads.rq``) that gives the
+same rows from the store's count table (dyad/summary.py) instead of from every event. It declares
+the same parameters and columns; :func:`bind` returns it in place of the query when its
+parameters let the counts answer (:func:`buckets`), with one more ``VALUES`` column, ``?p_bucket``:
+the count table's buckets to read, one row each. ``when=False`` never uses it (the tests check
+both give the same rows).
 """
 
 from __future__ import annotations
@@ -44,7 +51,7 @@ from dyad import dates
 from dyad.errors import InputError, UsageError
 from dyad.namespace import EVENT_CLASSES, PREFIXES, STATUSES
 from dyad.resources import root
-from dyad.summary import actor_year_key
+from dyad.summary import actor_year_key, bucket_iri
 
 if TYPE_CHECKING:
     from dyad.store import Store
@@ -84,6 +91,8 @@ class NamedQuery:
     params: tuple[Param, ...]
     columns: tuple[str, ...]
     text: str = field(repr=False)
+    #: the same question answered from the store's count table (``#+ counts:``), if any
+    counts: NamedQuery | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -159,7 +168,18 @@ def parse(path: Path) -> NamedQuery:
             lineno = text.count("\n", 0, m.start()) + 1
             raise InputError(f"'#+when {m['name']}:' names no declared parameter or index key: {unknown[0]}",
                              where=f"{path}:{lineno}")
+    counts = None
+    if meta.get("counts"):
+        counts = parse(path.parent / meta["counts"][0])
+        def shape(ps: tuple[Param, ...] | list[Param]) -> list[tuple[str, str, bool, str | None]]:
+            return [(p.name, p.kind, p.required, p.default) for p in ps]
+
+        if shape(counts.params) != shape(params) or counts.columns != tuple(
+                c.strip() for c in " ".join(meta.get("columns", [""])).split(",") if c.strip()):
+            raise InputError(f"the counted form {meta['counts'][0]} must declare this query's parameters "
+                             "and columns", where=str(path))
     return NamedQuery(
+        counts=counts,
         name=path.stem, path=path,
         summary=" ".join(meta.get("summary", [""])),
         description=" ".join(meta.get("description", [""])),
@@ -266,9 +286,13 @@ def bind(query: NamedQuery, values: dict[str, str], *, when: bool = True) -> str
         term = term_for(p, given) if given is not None else None
         if term is not None:
             bound[p.name] = term
+    if when and query.counts is not None and (cells := buckets(bound)) is not None:
+        query, extra = query.counts, {"bucket": cells}
+    else:
+        extra = _index_keys(query.text, bound) if when else {}
     block = _VALUES.search(query.text)
     assert block is not None  # parse() checked it
-    columns = {**bound, **(_index_keys(query.text, bound) if when else {})}
+    columns = {**bound, **extra}
     rows: list[list[str]] = [[]]
     for value in columns.values():
         rows = [[*row, str(term)] for row in rows for term in (value if isinstance(value, list) else [value])]
@@ -283,6 +307,28 @@ def bind(query: NamedQuery, values: dict[str, str], *, when: bool = True) -> str
 
 def _holds(conditions: str, given: set[str]) -> bool:
     return all((c[1:] not in given) if c.startswith("!") else (c in given) for c in conditions.split())
+
+
+def buckets(bound: dict[str, ox.NamedNode | ox.Literal]) -> list[ox.NamedNode] | None:
+    """The count table's buckets that hold the answer for these bound parameters (dyad/summary.py),
+    or None when the counts cannot answer: an actor bound by IRI (matched per event, not per
+    code), or dates other than none or a range of whole years (at most :data:`MAX_KEY_YEARS`)."""
+    if isinstance(bound.get("actor"), ox.NamedNode):
+        return None
+    low, high = bound.get("from"), bound.get("to")
+    years: list[int | None]
+    if low is None and high is None:
+        years = [None]
+    elif low is not None and high is not None and low.value[4:] == "-01-01" and high.value[4:] == "-12-31":
+        first, last = int(low.value[:4]), int(high.value[:4])
+        if not 0 <= last - first < MAX_KEY_YEARS:
+            return None
+        years = list(range(first, last + 1))
+    else:
+        return None
+    status = bound.get("status")
+    statuses = [status] if status is not None else [ox.NamedNode(str(s)) for s in STATUSES.values()]
+    return [bucket_iri(s.value.rsplit("#", 1)[1], y) for s in statuses for y in years]
 
 
 def _index_keys(text: str, bound: dict[str, ox.NamedNode | ox.Literal]) -> dict[str, list[ox.Literal]]:
@@ -344,4 +390,4 @@ def _cell(term: object) -> str:
     return value
 
 
-__all__ = ["NamedQuery", "Param", "Result", "available", "bind", "load", "parse", "run", "solutions", "table", "term_for"]
+__all__ = ["NamedQuery", "Param", "Result", "available", "bind", "buckets", "load", "parse", "run", "solutions", "table", "term_for"]

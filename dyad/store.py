@@ -10,8 +10,9 @@ Layout of the dataset:
 - ``dyg:ontology`` and ``dyg:actors``: the ontology and the actor registry;
 - ``dyg:derived``: per-event summaries (``dy:status``, ``dy:reportCount``, ``dy:firstSource``,
   ``dy:agentCode``, ``dy:targetCode``, ``dy:placeName``) and index keys (``dy:yearKey``,
-  ``dy:actorYearKey``; dyad/summary.py), recomputed for the events a write touches, in the same
-  transaction as that write.
+  ``dy:actorYearKey``) and a count table of events per dyad (``dy:eventCount``, ``dy:dyadCount``;
+  dyad/summary.py), recomputed for the events a write touches, in the same transaction as that
+  write.
 
 Every write is one transaction: :meth:`Store.replace_graph` either lands whole or not at all.
 """
@@ -390,7 +391,7 @@ class Store:
                 for p in (summary.STATUS, summary.SOURCE):
                     for r in self._ox.quads_for_pattern(q.subject, p, None, q.graph_name):
                         summariser.add(r.subject, p, r.object)
-            for p in (summary.AGENT, summary.TARGET, summary.PLACE, summary.START, summary.END):
+            for p in (summary.AGENT, summary.TARGET, summary.PLACE, summary.START, summary.END, summary.TYPE):
                 for q in self._ox.quads_for_pattern(event, p, None):
                     summariser.add(event, p, q.object)
         for source in set(summariser.report_source.values()) - set(summariser.issued):
@@ -403,11 +404,41 @@ class Store:
         have = {(q.subject, q.predicate, q.object) for e in events
                 for q in self._ox.quads_for_pattern(e, None, None, derived) if q.predicate in summary.OUTPUTS}
         orphans = {e for e in reported if to_ox(e) not in summaries}
+        added, removed = self._count_changes(events, have, summaries, summariser)
 
         def rdf(ts: set[tuple[ox.NamedNode, ox.NamedNode, summary.Term]]) -> set[Triple]:
             return {(to_rdflib(s), to_rdflib(p), to_rdflib(o)) for s, p, o in ts}
 
-        return rdf(wanted - have), rdf(have - wanted), orphans
+        return rdf((wanted - have) | added), rdf((have - wanted) | removed), orphans
+
+    def _count_changes(
+        self, events: set[ox.NamedNode], have: set[tuple[ox.NamedNode, ox.NamedNode, summary.Term]],
+        summaries: dict[summary.Term, list[tuple[ox.NamedNode, summary.Term]]], summariser: summary.Summariser,
+    ) -> tuple[set[tuple[ox.NamedNode, ox.NamedNode, summary.Term]], set[tuple[ox.NamedNode, ox.NamedNode, summary.Term]]]:
+        """The count table's triples to add and remove when ``events`` go from the summaries the
+        store holds (``have``) to the new ones: each cell they leave or enter gets its count
+        from the store, adjusted by how many of them leave and enter it."""
+        held: dict[summary.Term, list[tuple[ox.NamedNode, summary.Term]]] = {}
+        for e, p, o in have:
+            held.setdefault(e, []).append((p, o))
+        before, after = [], []
+        for e in events:
+            if e in held:
+                classes = {q.object for q in self._ox.quads_for_pattern(e, summary.TYPE, None)}
+                before += summary.cells(classes, held[e])
+            if e in summaries:
+                after += summariser.cells_of(e, summaries[e])
+        derived = ox.NamedNode(str(DERIVED_GRAPH))
+        added: set[tuple[ox.NamedNode, ox.NamedNode, summary.Term]] = set()
+        removed: set[tuple[ox.NamedNode, ox.NamedNode, summary.Term]] = set()
+        for cell, change in summary.cell_changes(before, after).items():
+            count = next(self._ox.quads_for_pattern(summary.cell_iri(cell), summary.EVENT_COUNT, None, derived), None)
+            n = int(count.object.value) if count is not None else 0
+            if n:
+                removed |= {(q.subject, q.predicate, q.object) for q in summary.cell_quads(cell, n, derived)}
+            if n + change > 0:
+                added |= {(q.subject, q.predicate, q.object) for q in summary.cell_quads(cell, n + change, derived)}
+        return added, removed
 
     def _recoded_events(self, shared_new: set[Triple]) -> set[ox.NamedNode]:
         """Events whose agent or target codes, place name or index keys a write's new descriptions
@@ -417,6 +448,7 @@ class Store:
         events = {q.subject for x in renamed for q in self._ox.quads_for_pattern(None, summary.PLACE, x)}
         # roles, a place or dates given to an event by a source that does not report it
         events |= {to_ox(s) for s, p, o in shared_new if p in (DY.agent, DY.target, DY.place, DY.start, DY.end)}
+        events |= {to_ox(s) for s, p, o in shared_new if p == RDF.type and o in EVENT_CLASSES}
         changed = {to_ox(s) for s, p, o in shared_new if p in (DY.code, DY.actsFor)}
         if not changed:
             return events
@@ -533,16 +565,9 @@ class Store:
     def _write_summaries(self, summariser: summary.Summariser, derived: ox.NamedNode) -> int:
         """Write every event's summary with the bulk writer, one event at a time as they are
         computed (never all of them at once: 1.3 GB at a million events); returns the events."""
-        events = 0
-
-        def counted() -> Iterator[tuple[summary.Term, list[tuple[ox.NamedNode, summary.Term]]]]:
-            nonlocal events
-            for item in summariser.each_summary():
-                events += 1
-                yield item
-
-        self._bulk_extend(summary.quads(counted(), derived))
-        return events
+        events: list[int] = []
+        self._bulk_extend(summary.derived_quads(summariser, derived, events))
+        return events[0]
 
     def _summariser_of_all(self) -> summary.Summariser:
         derived = ox.NamedNode(str(DERIVED_GRAPH))
@@ -566,7 +591,7 @@ class Store:
         """Bring ``dyg:derived`` up to date for every event in one transaction (after the actor
         registry changed, which may change any event's codes). Returns the quads changed."""
         d = ox.NamedNode(str(DERIVED_GRAPH))
-        wanted = set(summary.quads(self._summariser_of_all().each_summary(), d))
+        wanted = set(summary.derived_quads(self._summariser_of_all(), d))
         have = set(self._ox.quads_for_pattern(None, None, None, d))
         parts = []
         if have - wanted:

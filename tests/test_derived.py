@@ -1,6 +1,6 @@
-"""The derived graph (per-event summaries and index keys, dyad/summary.py) is kept by every write
-path in the same transaction as the data: after each step of tests/data/derived/writes.yaml it
-equals what a full rebuild computes."""
+"""The derived graph (per-event summaries, index keys and the count table, dyad/summary.py) is
+kept by every write path in the same transaction as the data: after each step of
+tests/data/derived/writes.yaml it equals what a full rebuild computes."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def test_every_write_keeps_the_derived_graph_equal_to_a_rebuild(tmp_path: Path, 
     monkeypatch.chdir(ROOT)
     monkeypatch.delenv("DYAD_STORE", raising=False)
     path = tmp_path / "store"
-    kinds, claims = set(), set()
+    kinds, claims, counts = set(), set(), set()
     for step in STEPS:
         ran = CliRunner().invoke(cli, [*step, "--store", str(path)], catch_exceptions=False)
         assert ran.exit_code == 0, (step, ran.output)
@@ -45,9 +45,12 @@ def test_every_write_keeps_the_derived_graph_equal_to_a_rebuild(tmp_path: Path, 
         assert kept == rebuilt, (step, sorted(kept ^ rebuilt)[:10])
         kinds.add(step[0])
         assert any(p == DY.actorYearKey for _, p, _ in kept), step  # not vacuous: keys are there
+        assert any(p == DY.dyadCount for _, p, _ in kept), step  # and the count table
+        counts |= {o for _, p, o in kept if p == DY.eventCount}
         claims |= {s for s, p, _ in kept if p == DY.claimKey}
     assert kinds == {"load", "ingest", "submit", "import", "withdraw"}
     assert claims  # some step kept claim keys
+    assert any(int(n) > 1 for n in counts)  # cells counting several events were kept
 
 
 def test_a_bulk_load_computes_the_derived_graph_the_writes_kept(tmp_path: Path, monkeypatch) -> None:
@@ -70,7 +73,7 @@ def test_a_bulk_load_computes_the_derived_graph_the_writes_kept(tmp_path: Path, 
         events = store.stats()["events"]
     finally:
         del store
-    assert {p for _, p, _ in kept} >= {DY.placeName, DY.agentCode, DY.actorYearKey, DY.claimKey}
+    assert {p for _, p, _ in kept} >= {DY.placeName, DY.agentCode, DY.actorYearKey, DY.claimKey, DY.dyadCount}
     loaded = Store(None)
     gate.ensure_base(loaded)
     result = loaded.bulk_load(tmp_path / "sources.nq")

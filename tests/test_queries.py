@@ -54,6 +54,8 @@ def test_query_case(path: Path, loaded: dict[tuple[str, ...], Store]) -> None:
             queries.run(store, query, params)
         assert case["error"] in str(info.value)
         return
+    if "counted" in case:  # which form answers: the count table's or the events'
+        assert (query.counts is not None and "dy:dyadCount" in queries.bind(query, params)) == case["counted"]
     result = queries.run(store, query, params)
     assert result.columns == list(query.columns), "columns differ from the query's #+ columns"
     index = [result.columns.index(c) for c in case["columns"]]

@@ -156,7 +156,10 @@ QUERIES = [("who-did-what", ("-p", "status=any")), ("timeline", ("-p", "actor=KO
            ("places", ("-p", "status=any")),
            # date ranges: looked up by the store's index keys (one VALUES row per year)
            ("who-did-what", ("-p", "actor=KOR", "-p", "from=2024-10", "-p", "to=2025", "-p", "status=any")),
-           ("dyads", ("-p", "from=2015-02", "-p", "to=2015-02"))]
+           ("dyads", ("-p", "from=2015-02", "-p", "to=2015-02")),
+           # from the count table: every status's buckets, of whole years or without years
+           ("dyads", ("-p", "from=2015", "-p", "to=2025", "-p", "status=any")),
+           ("dyads", ("-p", "actor=KOR", "-p", "status=any"))]
 
 
 # -- export ---------------------------------------------------------------------------------

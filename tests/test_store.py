@@ -202,7 +202,11 @@ def test_agent_codes_follow_new_actor_descriptions() -> None:
     # the registry gives KOR another code: every event's codes follow once derived is refreshed
     actors = {t for t in store.graph_triples(gate.ACTORS_GRAPH) if not (t[0] == ID["state/KOR"] and t[1] == DY.code)}
     store.replace_graph(gate.ACTORS_GRAPH, actors | {(ID["state/KOR"], DY.code, Literal("ROK"))})
-    assert store.refresh_derived() == 4
+    # two agent codes replaced (4 quads), and the count table's one cell of both events (its count
+    # and its string) replaced by ROK's (4 quads)
+    assert store.refresh_derived() == 8
+    cells = {str(o) for s, p, o in store.graph_triples(DERIVED_GRAPH) if p == DY.dyadCount}
+    assert cells == {"2 ROK  Statement Reported"}
     codes = {(s, o) for s, p, o in store.graph_triples(DERIVED_GRAPH) if p == DY.agentCode}
     assert codes == {(event, Literal("ROK")), (other, Literal("ROK"))}
     assert store.refresh_derived() == 0
