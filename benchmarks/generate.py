@@ -114,7 +114,7 @@ T = {name: nt_iri(str(term)) for name, term in {
     "Organization": DY.Organization, "Person": DY.Person, "actsFor": DY.actsFor,
     "reportCount": DY.reportCount, "firstSource": DY.firstSource, "agentCode": DY.agentCode, "targetCode": DY.targetCode,
     "yearKey": DY.yearKey, "actorYearKey": DY.actorYearKey, "claimKey": DY.claimKey,
-    "eventCount": DY.eventCount, "dyadCount": DY.dyadCount,
+    "eventCount": DY.eventCount, "dyadCount": DY.dyadCount, "dyadSpanCount": DY.dyadSpanCount,
     "Submission": DY.Submission, "generated": PROV.generatedAtTime,
     "attributed": PROV.wasAttributedTo, "Agent": PROV.Agent,
 }.items()}
@@ -470,12 +470,13 @@ class Generator:
             node = nt_iri(str(ID["dyads/cell/" + hashlib.sha256("\x1f".join(cell).encode()).hexdigest()[:16]]))
             yield f"{node} {T['eventCount']} {nt_lit(str(n), str(XSD.integer))}"
             if first == "None":
-                text, buckets = f"{n} {agent} {target} {cls} {status}", [f"dyads/{status}"]
+                yield f"{nt_iri(str(ID[f'dyads/{status}/{cls}']))} {T['dyadCount']} {nt_lit(f'{n} {agent} {target}')}"
+            elif first == last:
+                yield f"{nt_iri(str(ID[f'dyads/{status}/{cls}/{first}']))} {T['dyadCount']} {nt_lit(f'{n} {agent} {target}')}"
             else:
-                text = f"{n} {agent} {target} {cls} {status} {first} {last}"
-                buckets = [f"dyads/{status}/{y}" for y in range(int(first), int(last) + 1)]
-            for bucket in buckets:
-                yield f"{nt_iri(str(ID[bucket]))} {T['dyadCount']} {nt_lit(text)}"
+                span = nt_lit(f"{n} {agent} {target} {first} {last} {status}")
+                for y in range(int(first), int(last) + 1):
+                    yield f"{nt_iri(str(ID[f'dyads/{status}/{cls}/{y}']))} {T['dyadSpanCount']} {span}"
 
     def flat_rows(self) -> Iterator[tuple[str, ...]]:
         """The flat event table's rows (:data:`FLAT_COLUMNS`), from the generator's own records:

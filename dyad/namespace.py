@@ -76,6 +76,7 @@ class DY(DefinedNamespace):
     claimKey: URIRef
     eventCount: URIRef
     dyadCount: URIRef
+    dyadSpanCount: URIRef
     # sources
     Source: URIRef
     Article: URIRef

@@ -31,8 +31,9 @@ the code itself, as the store's ``dy:claimKey`` holds it on the events that are 
 Counted form: a query may name a second file (``#+ counts: counts/dyads.rq``) that gives the
 same rows from the store's count table (dyad/summary.py) instead of from every event. It declares
 the same parameters and columns; :func:`bind` returns it in place of the query when its
-parameters let the counts answer (:func:`buckets`), with one more ``VALUES`` column, ``?p_bucket``:
-the count table's buckets to read, one row each. ``when=False`` never uses it (the tests check
+parameters let the counts answer (:func:`buckets`), with two more ``VALUES`` columns: ``?p_bucket``,
+the count table's buckets to read, one row each, and ``?p_bucket_type``, the name of its events'
+class. ``when=False`` never uses it (the tests check
 both give the same rows).
 """
 
@@ -286,22 +287,28 @@ def bind(query: NamedQuery, values: dict[str, str], *, when: bool = True) -> str
         term = term_for(p, given) if given is not None else None
         if term is not None:
             bound[p.name] = term
+    extra: dict[str | tuple[str, ...], Any]
     if when and query.counts is not None and (cells := buckets(bound)) is not None:
-        query, extra = query.counts, {"bucket": cells}
+        query, extra = query.counts, {("bucket", "bucket_type"): cells}
     else:
-        extra = _index_keys(query.text, bound) if when else {}
+        extra = dict(_index_keys(query.text, bound)) if when else {}
     block = _VALUES.search(query.text)
     assert block is not None  # parse() checked it
-    columns = {**bound, **extra}
+    columns: dict[str | tuple[str, ...], Any] = {**bound, **extra}
+    # one row per combination of the columns' values; a tuple of names takes tuples of values
+    names: list[str] = []
     rows: list[list[str]] = [[]]
-    for value in columns.values():
-        rows = [[*row, str(term)] for row in rows for term in (value if isinstance(value, list) else [value])]
+    for key, value in columns.items():
+        keys = key if isinstance(key, tuple) else (key,)
+        names += keys
+        values = value if isinstance(value, list) else [value]
+        rows = [[*row, *(str(t) for t in (v if isinstance(v, tuple) else (v,)))] for row in rows for v in values]
     # Parameters left unbound are left out of the block rather than written UNDEF: the queries
     # test them with BOUND(), and some engines (Virtuoso 7) join UNDEF rows wrongly.
-    new_block = (f"VALUES ({' '.join('?p_' + name for name in columns)}) "
+    new_block = (f"VALUES ({' '.join('?p_' + name for name in names)}) "
                  f"{{ {' '.join('(' + ' '.join(row) + ')' for row in rows)} }}" if columns else "")
     text = query.text[: block.start()] + new_block + query.text[block.end():]
-    given = set(columns) if when else set()
+    given = set(names) if when else set()
     return _WHEN.sub(lambda m: m["indent"] + m["text"] if _holds(m["name"], given) else "", text)
 
 
@@ -309,10 +316,11 @@ def _holds(conditions: str, given: set[str]) -> bool:
     return all((c[1:] not in given) if c.startswith("!") else (c in given) for c in conditions.split())
 
 
-def buckets(bound: dict[str, ox.NamedNode | ox.Literal]) -> list[ox.NamedNode] | None:
-    """The count table's buckets that hold the answer for these bound parameters (dyad/summary.py),
-    or None when the counts cannot answer: an actor bound by IRI (matched per event, not per
-    code), or dates other than none or a range of whole years (at most :data:`MAX_KEY_YEARS`)."""
+def buckets(bound: dict[str, ox.NamedNode | ox.Literal]) -> list[tuple[ox.NamedNode, ox.Literal]] | None:
+    """The count table's buckets that hold the answer for these bound parameters, each with the
+    name of its event class (dyad/summary.py), or None when the counts cannot answer: an actor
+    bound by IRI (matched per event, not per code), or dates other than none or a range of whole
+    years (at most :data:`MAX_KEY_YEARS`)."""
     if isinstance(bound.get("actor"), ox.NamedNode):
         return None
     low, high = bound.get("from"), bound.get("to")
@@ -326,9 +334,11 @@ def buckets(bound: dict[str, ox.NamedNode | ox.Literal]) -> list[ox.NamedNode] |
         years = list(range(first, last + 1))
     else:
         return None
-    status = bound.get("status")
-    statuses = [status] if status is not None else [ox.NamedNode(str(s)) for s in STATUSES.values()]
-    return [bucket_iri(s.value.rsplit("#", 1)[1], y) for s in statuses for y in years]
+    local = lambda term: term.value.rsplit("#", 1)[1]  # noqa: E731
+    status, kind = bound.get("status"), bound.get("type")
+    statuses = [local(status)] if status is not None else [str(s).rsplit("#", 1)[1] for s in STATUSES.values()]
+    names = [local(kind)] if kind is not None else [str(c).rsplit("#", 1)[1] for c in EVENT_CLASSES]
+    return [(bucket_iri(st, name, y), ox.Literal(name)) for st in statuses for name in names for y in years]
 
 
 def _index_keys(text: str, bound: dict[str, ox.NamedNode | ox.Literal]) -> dict[str, list[ox.Literal]]:

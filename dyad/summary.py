@@ -31,19 +31,22 @@ An event's summary:
 Besides the per-event summaries, a count table: how many events each cell holds, a cell being a
 status, an event class, an agent code and a target code ("" when none), with or without the
 event's first and last year. It answers the dyads query (how many events per dyad and type) from
-the cells instead of from every event: at a million events the whole graph's dyads are ~100,000
-cells against a million events of four lookups each. Per cell, in ``dyg:derived``:
+the cells instead of from every event: at a million events the whole graph's dyads are ~86,000
+cells against a million events of four lookups each. In ``dyg:derived``:
 - ``<cell> dy:eventCount N``, on a node named by a hash of the cell (a write finds a cell's count
   there and adjusts it by the events that leave and enter it);
-- ``<bucket> dy:dyadCount "N AGENT TARGET Class Status [FIRST LAST]"``, one string per cell, so a
-  query reads a bucket's cells with one index scan: the cells without years hang on the status's
-  bucket (``dyid:dyads/Reported``), those with years on each year's (``dyid:dyads/Reported/2020``);
-  an event spanning years is in each of their buckets under one string, which a query over
-  several years reads once (DISTINCT). Codes never hold a space (the shapes' patterns), so the
-  string splits at spaces.
-An event counts once in each cell of its statuses x classes x agent codes x target codes (each
-code once, as in ``dy:agentCode``), exactly what ``COUNT(DISTINCT ?event)`` per dyad and type
-counts; events without a status (no report) or a class count nowhere.
+- the cell as a string on its bucket, so that a query reads a bucket's cells with one index scan.
+  A bucket holds one status and one class, and either every date and none
+  (``dyid:dyads/Reported/Summons``) or one year (``dyid:dyads/Reported/Summons/2020``). A cell of
+  one bucket is ``dy:dyadCount "N AGENT TARGET"``: at most 15 bytes for states' codes, which
+  Oxigraph keeps inside its index keys (a longer string is one more lookup per cell, 5 us on a
+  store larger than the page cache). A cell of events spanning years hangs on each year's
+  bucket as ``dy:dyadSpanCount "N AGENT TARGET FIRST LAST Status"``, one string, which a query
+  over several years reads once (DISTINCT). Codes never hold a space (the shapes' patterns), so
+  the strings split at spaces.
+An event counts once in each cell of its status x classes x agent codes x target codes (each code
+once, as in ``dy:agentCode``), exactly what ``COUNT(DISTINCT ?event)`` per dyad and type counts;
+events without a status (no report) or a class count nowhere.
 """
 
 from __future__ import annotations
@@ -69,7 +72,8 @@ REPORT_COUNT, FIRST_SOURCE, AGENT_CODE, TARGET_CODE, PLACE_NAME = (
 PLACE, LABEL = _N(str(DY.place)), _N(str(RDFS.label))
 START, END, YEAR_KEY, ACTOR_YEAR_KEY, CLAIM_KEY = (
     _N(str(p)) for p in (DY.start, DY.end, DY.yearKey, DY.actorYearKey, DY.claimKey))
-TYPE, EVENT_COUNT, DYAD_COUNT = _N(str(RDF.type)), _N(str(DY.eventCount)), _N(str(DY.dyadCount))
+TYPE, EVENT_COUNT, DYAD_COUNT, DYAD_SPAN_COUNT = (
+    _N(str(p)) for p in (RDF.type, DY.eventCount, DY.dyadCount, DY.dyadSpanCount))
 _EVENT_CLASSES = frozenset(_N(str(c)) for c in EVENT_CLASSES)
 #: what the summaries are made of (a write's quads with other predicates cannot change them)
 INPUTS = frozenset({REPORT_OF, STATUS, SOURCE, ISSUED, AGENT, TARGET, CODE, ACTS_FOR, PLACE, LABEL, START, END,
@@ -331,9 +335,10 @@ def cell_changes(before: Iterable[Cell], after: Iterable[Cell]) -> dict[Cell, in
     return {cell: d for cell, d in delta.items() if d}
 
 
-def bucket_iri(status: str, year: int | None = None) -> ox.NamedNode:
-    """Where the cells of a status (local name: ``Reported``) hang: without years, or a year's."""
-    return _N(str(ID[f"dyads/{status}" if year is None else f"dyads/{status}/{year}"]))
+def bucket_iri(status: str, name: str, year: int | None = None) -> ox.NamedNode:
+    """Where the cells of a status and an event class (local names: ``Reported``, ``Summons``)
+    hang: of every date and none, or of one year."""
+    return _N(str(ID[f"dyads/{status}/{name}" + ("" if year is None else f"/{year}")]))
 
 
 def cell_iri(cell: Cell) -> ox.NamedNode:
@@ -346,12 +351,11 @@ def cell_quads(cell: Cell, n: int, graph: ox.NamedNode) -> list[ox.Quad]:
     status, name, agent, target, first, last = cell
     count = ox.Quad(cell_iri(cell), EVENT_COUNT, ox.Literal(str(n), datatype=_INTEGER), graph)
     if first is None or last is None:
-        text, buckets = f"{n} {agent} {target} {name} {status}", [bucket_iri(status)]
-    else:
-        text = f"{n} {agent} {target} {name} {status} {first} {last}"
-        buckets = [bucket_iri(status, y) for y in range(first, last + 1)]
-    value = ox.Literal(text)
-    return [count, *(ox.Quad(b, DYAD_COUNT, value, graph) for b in buckets)]
+        return [count, ox.Quad(bucket_iri(status, name), DYAD_COUNT, ox.Literal(f"{n} {agent} {target}"), graph)]
+    if first == last:
+        return [count, ox.Quad(bucket_iri(status, name, first), DYAD_COUNT, ox.Literal(f"{n} {agent} {target}"), graph)]
+    span = ox.Literal(f"{n} {agent} {target} {first} {last} {status}")
+    return [count, *(ox.Quad(bucket_iri(status, name, y), DYAD_SPAN_COUNT, span, graph) for y in range(first, last + 1))]
 
 
 def count_quads(tally: Counter[Cell], graph: ox.NamedNode) -> Iterator[ox.Quad]:

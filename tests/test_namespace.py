@@ -32,7 +32,7 @@ def dy_iris(graph: Graph) -> set[URIRef]:
 
 
 def test_namespace_lists_the_terms_of_the_design() -> None:
-    assert len(DY_TERMS) == 73
+    assert len(DY_TERMS) == 74
 
 
 def test_every_namespace_term_is_declared(ontology: Graph) -> None:

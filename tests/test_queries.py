@@ -206,3 +206,21 @@ def test_shipped_query_files_are_valid_sparql_as_they_stand() -> None:
 
     for q in queries.available():
         ox.Store().query(q.text)  # #+when lines are comments here
+
+
+def test_a_counted_form_must_declare_the_query_s_parameters(tmp_path: Path) -> None:
+    """A query's counted form (``#+ counts:``) is run in its place, so it must take the same
+    parameters and give the same columns; a file that does not is refused when read."""
+    (tmp_path / "counts").mkdir()
+    head = "#+ summary: s\n#+ param status: status, default reported. x\n#+ columns: e\n"
+    (tmp_path / "q.rq").write_text(head + "#+ counts: counts/q.rq\nSELECT ?e WHERE {\n"
+                                   "  VALUES (?p_status) { (UNDEF) }\n  ?e ?p ?o .\n}\n", encoding="utf-8")
+    counted = tmp_path / "counts" / "q.rq"
+    counted.write_text(head + "SELECT ?e WHERE {\n  VALUES (?p_status) { (UNDEF) }\n  ?p_bucket ?p ?e .\n}\n",
+                       encoding="utf-8")
+    q = queries.parse(tmp_path / "q.rq")
+    assert q.counts is not None and "?p_bucket ?p ?e" in queries.bind(q, {})
+    assert "?p_bucket" not in queries.bind(q, {}, when=False)
+    counted.write_text(counted.read_text().replace("#+ columns: e", "#+ columns: f"), encoding="utf-8")
+    with pytest.raises(DyadError, match="must declare this query's parameters and columns"):
+        queries.parse(tmp_path / "q.rq")
