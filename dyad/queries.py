@@ -267,11 +267,12 @@ def _actor_index() -> Any:
     return ActorIndex()
 
 
-def bind(query: NamedQuery, values: dict[str, str], *, when: bool = True) -> str:
+def bind(query: NamedQuery, values: dict[str, str], *, when: bool = True, counts: bool = True) -> str:
     """The query text with its parameter block holding ``values`` as RDF terms (a parameter not
     given is left out of the block), and its ``#+when NAME:`` lines kept for the parameters that
-    have a value and dropped for the others. ``when=False`` drops them all (the query as it
-    would run without them; the tests check both give the same rows)."""
+    have a value and dropped for the others. ``when=False`` drops them all and never uses the
+    counted form (the query as it would run without them; the tests check both give the same
+    rows); ``counts=False`` only the counted form (a store without the count table)."""
     known = {p.name for p in query.params}
     for name in values:
         if name not in known:
@@ -288,7 +289,7 @@ def bind(query: NamedQuery, values: dict[str, str], *, when: bool = True) -> str
         if term is not None:
             bound[p.name] = term
     extra: dict[str | tuple[str, ...], Any]
-    if when and query.counts is not None and (cells := buckets(bound)) is not None:
+    if when and counts and query.counts is not None and (cells := buckets(bound)) is not None:
         query, extra = query.counts, {("bucket", "bucket_type"): cells}
     else:
         extra = dict(_index_keys(query.text, bound)) if when else {}
@@ -365,7 +366,7 @@ def _index_keys(text: str, bound: dict[str, ox.NamedNode | ox.Literal]) -> dict[
 
 def solutions(store: Store, query: NamedQuery, values: dict[str, str] | None = None) -> ox.QuerySolutions:
     """Run a named query on the local store; the live pyoxigraph answer (serialise it as is)."""
-    answer = store.raw_query(bind(query, values or {}), use_default_graph_as_union=True)
+    answer = store.raw_query(bind(query, values or {}, counts=store.keeps_counts()), use_default_graph_as_union=True)
     if not isinstance(answer, ox.QuerySolutions):
         raise UsageError(f"query {query.name} is not a SELECT query")
     return answer

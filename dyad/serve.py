@@ -112,8 +112,10 @@ class DyadServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], *, store_path: Path, pool: QueryPool,
-                 token: str | None, max_rows: int, refresh: float, quiet: bool = False) -> None:
+                 token: str | None, max_rows: int, refresh: float, quiet: bool = False,
+                 counts: bool = True) -> None:
         super().__init__(address, Handler)
+        self.counts = counts  # whether the named queries may read the count table (Store.keeps_counts)
         self.store_path = store_path
         self.pool = pool
         self.token = token
@@ -479,7 +481,7 @@ class Handler(BaseHTTPRequestHandler):
                 raise ApiError(400, exc.message.replace("--param ", "parameter "), param=key) from None
             values[key] = given[0]
         try:
-            text = queries.bind(q, values)
+            text = queries.bind(q, values, counts=self.server.counts)
         except UsageError as exc:
             missing = next((p.name for p in q.params if p.required and p.name not in values), None)
             raise ApiError(400, exc.message.replace("--param ", "parameter "), param=missing) from None
@@ -565,11 +567,13 @@ def serve(host: str, port: int, store_dir: Path | None, token: str | None, timeo
     from dyad.store import Store, default_path
 
     path = store_dir or default_path()
-    Store(path, read_only=True)  # fails early, with the usual message, when there is no store
+    # fails early, with the usual message, when there is no store; a store written before the
+    # count table is read without it until the server restarts after its next write
+    counts = Store(path, read_only=True).keeps_counts()
     size = workers or min(8, os.cpu_count() or 2)
     pool = QueryPool(path, size, timeout)
     try:
-        server = DyadServer((host, port), store_path=path, pool=pool, token=token or None,
+        server = DyadServer((host, port), store_path=path, pool=pool, token=token or None, counts=counts,
                             max_rows=max_rows, refresh=refresh, quiet=quiet)
     except OSError as exc:
         pool.close()

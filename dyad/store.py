@@ -292,6 +292,14 @@ class Store:
                     core.add((event, p, to_rdflib(q.object)))
         return core
 
+    def keeps_counts(self) -> bool:
+        """Whether ``dyg:derived`` holds the count table, or the store holds no event to count. A
+        store written before the table existed has neither until its next write brings its
+        summaries up to date (``gate.ensure_base``); until then the dyads are read from events."""
+        d = ox.NamedNode(str(DERIVED_GRAPH))
+        return (any(True for _ in self._ox.quads_for_pattern(None, summary.EVENT_COUNT, None, d))
+                or not any(True for _ in self._ox.quads_for_pattern(None, summary.STATUS, None, d)))
+
     def stats(self) -> dict[str, int]:
         """Counts of triples (quads), source graphs, events and reports."""
         reports = {(q.subject, q.object) for q in self._ox.quads_for_pattern(None, to_ox(DY.reportOf), None)}

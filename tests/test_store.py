@@ -205,8 +205,8 @@ def test_agent_codes_follow_new_actor_descriptions() -> None:
     # two agent codes replaced (4 quads), and the count table's one cell of both events (its count
     # and its string) replaced by ROK's (4 quads)
     assert store.refresh_derived() == 8
-    cells = {(str(s).rsplit("/", 2)[1:], str(o)) for s, p, o in store.graph_triples(DERIVED_GRAPH) if p == DY.dyadCount}
-    assert cells == {(["Reported", "Statement"], "2 ROK ")}
+    cells = {(str(s), str(o)) for s, p, o in store.graph_triples(DERIVED_GRAPH) if p == DY.dyadCount}
+    assert cells == {(str(ID["dyads/Reported/Statement"]), "2 ROK ")}
     codes = {(s, o) for s, p, o in store.graph_triples(DERIVED_GRAPH) if p == DY.agentCode}
     assert codes == {(event, Literal("ROK")), (other, Literal("ROK"))}
     assert store.refresh_derived() == 0
