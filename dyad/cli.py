@@ -263,7 +263,11 @@ def stats(sources: bool, store_dir: Path | None) -> None:
 @store_option
 def withdraw(source: str, store_dir: Path | None) -> None:
     """Remove one source graph (an article or a submission, by IRI) as a unit."""
-    result = open_store(store_dir).withdraw(source_iri(source, "SOURCE"))
+    from dyad import gate
+
+    store = open_store(store_dir)
+    gate.ensure_base(store)  # a store written by another version: its summaries first
+    result = store.withdraw(source_iri(source, "SOURCE"))
     click.echo(f"{result.graph}: -{result.removed} triples", err=True)
 
 

@@ -210,7 +210,7 @@ def query_remote(endpoint: str, q: queries.NamedQuery, values: dict[str, str], f
     parsed = urllib.parse.urlsplit(endpoint)
     if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in endpoint:
         raise UsageError(f"--endpoint {endpoint!r}: expected an http(s) URL")
-    text = queries.bind(q, values)
+    text = queries.bind(q, values, counts=q.counts is not None and _keeps_counts(endpoint))
     variables, bindings = select_all(endpoint, text, page_size=page_size)
     document = json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}})
     answer = ox.parse_query_results(document.encode(), ox.QueryResultsFormat.JSON)
@@ -219,6 +219,15 @@ def query_remote(endpoint: str, q: queries.NamedQuery, values: dict[str, str], f
     if fmt == "table":
         return queries.table(answer) + "\n"
     return answer.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8")
+
+
+def _keeps_counts(endpoint: str) -> bool:
+    """Whether the endpoint holds the store's count table (dyad/summary.py): one pushed by an
+    earlier Dyad does not, and its dyads are read from the events instead of from empty buckets."""
+    from dyad.namespace import DY
+
+    probe = f"SELECT ?n WHERE {{ ?cell <{DY.eventCount}> ?n }} LIMIT 1"
+    return bool(select_all(endpoint, probe)[1])
 
 
 def select_all(endpoint: str, text: str, *, page_size: int = PAGE_SIZE) -> tuple[list[str], list[dict[str, Any]]]:

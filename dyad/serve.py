@@ -359,6 +359,7 @@ class Handler(BaseHTTPRequestHandler):
             try:
                 result = action(store)
                 store.flush()
+                server.counts = store.keeps_counts()  # a write may have built the count table
             except (ApiError, SyntaxError, StoreError) as exc:
                 chained: BaseException | None = exc
                 while chained is not None:  # their frames would keep the store open
@@ -402,8 +403,11 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(400, f"{iri} is Dyad's own graph and is maintained by the store")
         if self.command == "DELETE":
             def withdraw(store: Any) -> None:
+                from dyad import gate
+
                 if not store.has_graph(graph):
                     raise ApiError(404, f"no graph {iri}")
+                gate.ensure_base(store)  # a store written by another version: its summaries first
                 store.withdraw(graph)
 
             self._write(withdraw)
@@ -568,7 +572,7 @@ def serve(host: str, port: int, store_dir: Path | None, token: str | None, timeo
 
     path = store_dir or default_path()
     # fails early, with the usual message, when there is no store; a store written before the
-    # count table is read without it until the server restarts after its next write
+    # count table is read without it until a write through this server builds it (or a restart)
     counts = Store(path, read_only=True).keeps_counts()
     size = workers or min(8, os.cpu_count() or 2)
     pool = QueryPool(path, size, timeout)

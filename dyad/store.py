@@ -294,8 +294,10 @@ class Store:
 
     def keeps_counts(self) -> bool:
         """Whether ``dyg:derived`` holds the count table, or the store holds no event to count. A
-        store written before the table existed has neither until its next write brings its
-        summaries up to date (``gate.ensure_base``); until then the dyads are read from events."""
+        store written before the table existed has neither until a write command brings its
+        summaries up to date (``gate.ensure_base``, which every one runs before writing; a caller
+        of :meth:`write_source` or :meth:`withdraw` must too, or the writes adjust cells that
+        were never counted); until then the dyads are read from events."""
         d = ox.NamedNode(str(DERIVED_GRAPH))
         return (any(True for _ in self._ox.quads_for_pattern(None, summary.EVENT_COUNT, None, d))
                 or not any(True for _ in self._ox.quads_for_pattern(None, summary.STATUS, None, d)))

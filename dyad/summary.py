@@ -42,11 +42,12 @@ cells against a million events of four lookups each. In ``dyg:derived``:
   Oxigraph keeps inside its index keys (a longer string is one more lookup per cell, 5 us on a
   store larger than the page cache). A cell of events spanning years hangs on each year's
   bucket as ``dy:dyadSpanCount "N AGENT TARGET FIRST LAST Status"``, one string, which a query
-  over several years reads once (DISTINCT). Codes never hold a space (the shapes' patterns), so
-  the strings split at spaces.
+  over several years reads once (DISTINCT). A code is one string without spaces (the shapes:
+  ``dysh:Actor-code``), so the strings split at spaces.
 An event counts once in each cell of its status x classes x agent codes x target codes (each code
 once, as in ``dy:agentCode``), exactly what ``COUNT(DISTINCT ?event)`` per dyad and type counts;
-events without a status (no report) or a class count nowhere.
+events without a status (no report) or one of Dyad's event classes count nowhere (an event of a
+class a source declares itself is counted by ``dyads.rq`` from the events, not by the table).
 """
 
 from __future__ import annotations

@@ -79,3 +79,41 @@ def test_a_bulk_load_computes_the_derived_graph_the_writes_kept(tmp_path: Path, 
     result = loaded.bulk_load(tmp_path / "sources.nq")
     assert result.events == events
     assert loaded.graph_triples(DERIVED_GRAPH) == kept
+
+
+def test_a_withdrawal_on_a_store_of_an_earlier_version_counts_its_events_first(tmp_path: Path, monkeypatch) -> None:
+    """A store written before the count table has summaries but no counts: a withdrawal (like
+    every write command) brings its summaries up to date first, so the cells it adjusts were
+    counted, and the table equals a rebuild."""
+    from rdflib import Literal
+    from rdflib.namespace import DCTERMS
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("DYAD_STORE", raising=False)
+    path = tmp_path / "store"
+    for step in (["load", "data/samples/seed-events.ttl"], ["load", "tests/data/queries/year-spans.ttl"]):
+        assert CliRunner().invoke(cli, [*step, "--store", str(path)], catch_exceptions=False).exit_code == 0
+    store = Store(path)
+    try:  # as an earlier Dyad left it: no count table, another ontology fingerprint
+        for p in (DY.eventCount, DY.dyadCount, DY.dyadSpanCount):
+            for q in list(store._ox.quads_for_pattern(None, ox.NamedNode(str(p)), None)):
+                store._ox.remove(q)
+        for q in list(store._ox.quads_for_pattern(None, ox.NamedNode(str(DCTERMS.identifier)), None,
+                                                  ox.NamedNode(str(ONTOLOGY_GRAPH)))):
+            store._ox.remove(q)
+        store._ox.add(ox.Quad(ox.NamedNode(str(ONTOLOGY_GRAPH)), ox.NamedNode(str(DCTERMS.identifier)),
+                              ox.Literal(str(Literal("an earlier version"))), ox.NamedNode(str(ONTOLOGY_GRAPH))))
+        assert not store.keeps_counts()
+    finally:
+        del store
+    ran = CliRunner().invoke(cli, ["withdraw", "https://w3id.org/dyad/id/article/years-2021-01-05", "--store", str(path)],
+                             catch_exceptions=False)
+    assert ran.exit_code == 0, ran.output
+    kept = _derived(path)
+    store = Store(path)
+    try:
+        assert store.keeps_counts()
+        store.rebuild_derived()
+        assert store.graph_triples(DERIVED_GRAPH) == kept
+    finally:
+        del store

@@ -19,6 +19,7 @@ def test_wheel_carries_the_data_files_and_finds_them(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for shipped in ("dyad/_resources/ontology/dyad.ttl", "dyad/_resources/ontology/context.jsonld",
                     "dyad/_resources/shapes/events.ttl", "dyad/_resources/queries/who-did-what.rq",
+                    "dyad/_resources/queries/counts/dyads.rq",
                     "dyad/_resources/data/actors/states.yaml", "dyad/_resources/data/lexicons/id/triggers.yaml",
                     "dyad/web/index.html", "ingest/extract.py"):
         assert shipped in names, shipped

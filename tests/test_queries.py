@@ -139,8 +139,11 @@ def test_when_lines_never_change_the_rows(path: Path, loaded: dict[tuple[str, ..
     store = _store(case["data"], loaded)
     query = queries.load(case["query"])
     params = {k: str(v) for k, v in case["params"].items()}
-    rows = lambda text: sorted(tuple(str(t) for t in s) for s in store.raw_query(text, use_default_graph_as_union=True))  # noqa: E731
-    assert rows(queries.bind(query, params)) == rows(queries.bind(query, params, when=False))
+    listed = lambda text: [tuple(str(t) for t in s) for s in store.raw_query(text, use_default_graph_as_union=True)]  # noqa: E731
+    fast, slow = listed(queries.bind(query, params)), listed(queries.bind(query, params, when=False))
+    assert sorted(fast) == sorted(slow)
+    if query.counts is not None:  # its ORDER BY keys are its group keys: one order only
+        assert fast == slow
 
 
 def test_when_lines_are_kept_only_for_given_parameters(tmp_path: Path) -> None:
