@@ -31,17 +31,16 @@ the code itself, as the store's ``dy:claimKey`` holds it on the events that are 
 Counted form: a query may name a second file (``#+ counts: counts/dyads.rq``) that gives the
 same rows from the store's count table (dyad/summary.py) instead of from every event. It declares
 the same parameters and columns; :func:`bind` returns it in place of the query when its
-parameters let the counts answer (:func:`buckets`), with two more ``VALUES`` columns: ``?p_bucket``,
-the count table's buckets to read, one row each, and ``?p_bucket_type``, the name of its events'
-class. ``when=False`` never uses it (the tests check
-both give the same rows).
+parameters let the counts answer (:func:`buckets`), with two more ``VALUES`` columns:
+``?p_bucket``, the count table's buckets to read, one row each, and ``?p_bucket_type``, the name
+of its events' class. ``when=False`` never uses it (the tests check both give the same rows).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,7 +51,7 @@ from dyad import dates
 from dyad.errors import InputError, UsageError
 from dyad.namespace import EVENT_CLASSES, PREFIXES, STATUSES
 from dyad.resources import root
-from dyad.summary import actor_year_key, bucket_iri
+from dyad.summary import actor_year_key, bucket_iri, local_name
 
 if TYPE_CHECKING:
     from dyad.store import Store
@@ -169,23 +168,20 @@ def parse(path: Path) -> NamedQuery:
             lineno = text.count("\n", 0, m.start()) + 1
             raise InputError(f"'#+when {m['name']}:' names no declared parameter or index key: {unknown[0]}",
                              where=f"{path}:{lineno}")
-    counts = None
-    if meta.get("counts"):
-        counts = parse(path.parent / meta["counts"][0])
-        def shape(ps: tuple[Param, ...] | list[Param]) -> list[tuple[str, str, bool, str | None]]:
-            return [(p.name, p.kind, p.required, p.default) for p in ps]
-
-        if shape(counts.params) != shape(params) or counts.columns != tuple(
-                c.strip() for c in " ".join(meta.get("columns", [""])).split(",") if c.strip()):
-            raise InputError(f"the counted form {meta['counts'][0]} must declare this query's parameters "
-                             "and columns", where=str(path))
+    columns = tuple(c.strip() for c in " ".join(meta.get("columns", [""])).split(",") if c.strip())
+    counts = parse(path.parent / meta["counts"][0]) if meta.get("counts") else None
+    # the same parameters, whatever their docs say
+    if counts is not None and (counts.columns != columns
+                               or [replace(p, doc="") for p in counts.params] != [replace(p, doc="") for p in params]):
+        raise InputError(f"the counted form {meta['counts'][0]} must declare this query's parameters "
+                         "and columns", where=str(path))
     return NamedQuery(
         counts=counts,
         name=path.stem, path=path,
         summary=" ".join(meta.get("summary", [""])),
         description=" ".join(meta.get("description", [""])),
         params=tuple(params),
-        columns=tuple(c.strip() for c in " ".join(meta.get("columns", [""])).split(",") if c.strip()),
+        columns=columns,
         text=text,
     )
 
@@ -272,7 +268,7 @@ def bind(query: NamedQuery, values: dict[str, str], *, when: bool = True, counts
     given is left out of the block), and its ``#+when NAME:`` lines kept for the parameters that
     have a value and dropped for the others. ``when=False`` drops them all and never uses the
     counted form (the query as it would run without them; the tests check both give the same
-    rows); ``counts=False`` only the counted form (a store without the count table)."""
+    rows); ``counts=False`` leaves out only the counted form (a store without the count table)."""
     known = {p.name for p in query.params}
     for name in values:
         if name not in known:
@@ -335,10 +331,9 @@ def buckets(bound: dict[str, ox.NamedNode | ox.Literal]) -> list[tuple[ox.NamedN
         years = list(range(first, last + 1))
     else:
         return None
-    local = lambda term: term.value.rsplit("#", 1)[1]  # noqa: E731
     status, kind = bound.get("status"), bound.get("type")
-    statuses = [local(status)] if status is not None else [str(s).rsplit("#", 1)[1] for s in STATUSES.values()]
-    names = [local(kind)] if kind is not None else [str(c).rsplit("#", 1)[1] for c in EVENT_CLASSES]
+    statuses = [local_name(status)] if status is not None else [local_name(ox.NamedNode(str(s))) for s in STATUSES.values()]
+    names = [local_name(kind)] if kind is not None else [local_name(ox.NamedNode(str(c))) for c in EVENT_CLASSES]
     return [(bucket_iri(st, name, y), ox.Literal(name)) for st in statuses for name in names for y in years]
 
 

@@ -393,6 +393,8 @@ class Store:
             if p in _SUMMARY_INPUTS:
                 summariser.add(to_ox(s), to_ox(p), to_ox(o))
         events = {to_ox(e) for e in reported} | self._recoded_events(shared_new)
+        # the classes the store gives each event before this write: the cells it counts in now
+        stored = {e: {q.object for q in self._ox.quads_for_pattern(e, summary.TYPE, None)} for e in events}
         for event in events:  # what the store holds: other graphs' reports, the event's roles
             for q in self._ox.quads_for_pattern(None, summary.REPORT_OF, event):
                 if q.graph_name == this:
@@ -401,9 +403,11 @@ class Store:
                 for p in (summary.STATUS, summary.SOURCE):
                     for r in self._ox.quads_for_pattern(q.subject, p, None, q.graph_name):
                         summariser.add(r.subject, p, r.object)
-            for p in (summary.AGENT, summary.TARGET, summary.PLACE, summary.START, summary.END, summary.TYPE):
+            for p in (summary.AGENT, summary.TARGET, summary.PLACE, summary.START, summary.END):
                 for q in self._ox.quads_for_pattern(event, p, None):
                     summariser.add(event, p, q.object)
+            for cls in stored[event]:
+                summariser.add(event, summary.TYPE, cls)
         for source in set(summariser.report_source.values()) - set(summariser.issued):
             for q in self._ox.quads_for_pattern(source, summary.ISSUED, None):
                 summariser.add(source, summary.ISSUED, q.object)
@@ -414,7 +418,7 @@ class Store:
         have = {(q.subject, q.predicate, q.object) for e in events
                 for q in self._ox.quads_for_pattern(e, None, None, derived) if q.predicate in summary.OUTPUTS}
         orphans = {e for e in reported if to_ox(e) not in summaries}
-        added, removed = self._count_changes(events, have, summaries, summariser)
+        added, removed = self._count_changes(stored, have, summaries, summariser)
 
         def rdf(ts: set[tuple[ox.NamedNode, ox.NamedNode, summary.Term]]) -> set[Triple]:
             return {(to_rdflib(s), to_rdflib(p), to_rdflib(o)) for s, p, o in ts}
@@ -422,19 +426,19 @@ class Store:
         return rdf((wanted - have) | added), rdf((have - wanted) | removed), orphans
 
     def _count_changes(
-        self, events: set[ox.NamedNode], have: set[tuple[ox.NamedNode, ox.NamedNode, summary.Term]],
+        self, stored: dict[ox.NamedNode, set[summary.Term]], have: set[tuple[ox.NamedNode, ox.NamedNode, summary.Term]],
         summaries: dict[summary.Term, list[tuple[ox.NamedNode, summary.Term]]], summariser: summary.Summariser,
     ) -> tuple[set[tuple[ox.NamedNode, ox.NamedNode, summary.Term]], set[tuple[ox.NamedNode, ox.NamedNode, summary.Term]]]:
-        """The count table's triples to add and remove when ``events`` go from the summaries the
-        store holds (``have``) to the new ones: each cell they leave or enter gets its count
-        from the store, adjusted by how many of them leave and enter it."""
+        """The count table's triples to add and remove when the events summarised (``stored``: each
+        with the classes the store gives it) go from the summaries the store holds (``have``) to
+        the new ones: each cell they leave or enter gets its count from the store, adjusted by how
+        many of them leave and enter it."""
         held: dict[summary.Term, list[tuple[ox.NamedNode, summary.Term]]] = {}
         for e, p, o in have:
             held.setdefault(e, []).append((p, o))
         before, after = [], []
-        for e in events:
+        for e, classes in stored.items():
             if e in held:
-                classes = {q.object for q in self._ox.quads_for_pattern(e, summary.TYPE, None)}
                 before += summary.cells(classes, held[e])
             if e in summaries:
                 after += summariser.cells_of(e, summaries[e])

@@ -315,11 +315,11 @@ def cells(classes: Collection[Term], pairs: Iterable[tuple[ox.NamedNode, Term]])
     classes = [c for c in classes if c in _EVENT_CLASSES]
     if status is None or not classes:
         return []
-    st = _local(status)
+    st = local_name(status)
     first, last = (min(years), max(years)) if years else (None, None)
     out: list[Cell] = []
     for cls in classes:
-        name = _local(cls)
+        name = local_name(cls)
         for a in agents or [""]:
             for t in targets or [""]:
                 out.append((st, name, a, t, None, None))
@@ -351,10 +351,9 @@ def cell_quads(cell: Cell, n: int, graph: ox.NamedNode) -> list[ox.Quad]:
     """The quads that say a cell holds ``n`` events: its count and its string in its buckets."""
     status, name, agent, target, first, last = cell
     count = ox.Quad(cell_iri(cell), EVENT_COUNT, ox.Literal(str(n), datatype=_INTEGER), graph)
-    if first is None or last is None:
-        return [count, ox.Quad(bucket_iri(status, name), DYAD_COUNT, ox.Literal(f"{n} {agent} {target}"), graph)]
-    if first == last:
+    if first == last:  # undated (both None: the bucket of every date and none) or one year
         return [count, ox.Quad(bucket_iri(status, name, first), DYAD_COUNT, ox.Literal(f"{n} {agent} {target}"), graph)]
+    assert first is not None and last is not None
     span = ox.Literal(f"{n} {agent} {target} {first} {last} {status}")
     return [count, *(ox.Quad(bucket_iri(status, name, y), DYAD_SPAN_COUNT, span, graph) for y in range(first, last + 1))]
 
@@ -366,7 +365,8 @@ def count_quads(tally: Counter[Cell], graph: ox.NamedNode) -> Iterator[ox.Quad]:
             yield from cell_quads(cell, n, graph)
 
 
-def _local(term: Term) -> str:
+def local_name(term: Term) -> str:
+    """What follows the ``#`` of a term's IRI: a class's or a status's name (``Summons``)."""
     return term.value.rsplit("#", 1)[-1]
 
 
